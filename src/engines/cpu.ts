@@ -1,0 +1,21 @@
+// cpu backend: one fused loop per variable over the backend's own Float32Arrays, in place.
+import * as tfc from '@tensorflow/tfjs-core';
+import type { GroupStep, UpdateEngine } from './engine.js';
+import { jsKernel } from './js-kernel.js';
+import { ensureOwnData } from './in-place.js';
+
+interface CpuBackend { data: { get(dataId: object): { values: Float32Array } } }
+
+export const cpuEngine: UpdateEngine = {
+  name: 'cpu',
+  run({ rule, scalars, entries }: GroupStep) {
+    const backend = tfc.backend() as unknown as CpuBackend;
+    const values = (t: tfc.Tensor) => backend.data.get(t.dataId).values;
+    const kernel = jsKernel(rule);
+    for (const { param, grad, slots } of entries) {
+      ensureOwnData(param, () => values(param));
+      for (const s of slots) ensureOwnData(s, () => values(s));
+      kernel(values(param), values(grad), slots.map(values), scalars);
+    }
+  },
+};

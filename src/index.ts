@@ -1,0 +1,9 @@
+// The public surface: re-exports only.
+export { GroupedOptimizer, ParamGroup, type GroupedOptimizerOptions } from './optimizer.js';
+export { install, uninstall, isInstalled, adamw, groupedOptimizer } from './install.js';
+export type { GroupSpec, ParamRef } from './groups.js';
+export { RULES, RULE_NAMES, getRule, type RuleName, type UpdateRule } from './rules/index.js';
+export { type Schedule, type ScheduleConfig, type LearningRate, isSchedule, scheduleFromConfig, registerSchedule } from './schedules.js';
+export * as schedules from './schedules.js';
+export { registerFusedEngine, type EngineChoice } from './engines/select.js';
+export type { UpdateEngine, GroupStep, GroupEntry } from './engines/engine.js';

@@ -1,0 +1,97 @@
+// install(tf): teaches tf.train.<rule> to take parameter groups, adds tf.train.adamw and
+// model.compile({optimizer: 'adamw'}). uninstall(tf) puts every original back.
+// This file and optimizer.ts are the only places that know how tfjs is wired.
+import { GroupedOptimizer, type GroupedOptimizerOptions } from './optimizer.js';
+import type { GroupSpec } from './groups.js';
+import { getRule, type RuleName } from './rules/index.js';
+import { isSchedule } from './schedules.js';
+
+/** The rules tfjs already has a factory for; adamw is added. */
+const STOCK_FACTORIES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax'] as const;
+
+type Factory = (...args: unknown[]) => unknown;
+type TrainNamespace = Record<string, Factory | undefined>;
+interface CompileArgs { optimizer?: unknown }
+interface ModelPrototype { compile(args: CompileArgs): void }
+/** The parts of a tfjs namespace (`@tensorflow/tfjs`, `-node`, `-core`) this file touches. */
+export interface TfNamespace { train: unknown; LayersModel?: { prototype: unknown } }
+
+interface Installed {
+  factories: Map<string, Factory | undefined>;
+  compile?: { proto: ModelPrototype; original: ModelPrototype['compile'] };
+}
+const installed = new WeakMap<object, Installed>();
+
+/**
+ * A grouped optimizer from a factory's arguments: `(groups, lr?, ...stock positional args)` or
+ * `(groups, {learningRate, ...options})`.
+ */
+export function groupedOptimizer(rule: RuleName, groups: readonly GroupSpec[], args: readonly unknown[]): GroupedOptimizer {
+  const first = args[0];
+  if (args.length === 1 && first !== null && typeof first === 'object' && !isSchedule(first)) {
+    return new GroupedOptimizer(rule, groups, first as GroupedOptimizerOptions);
+  }
+  const positional = ['learningRate', ...getRule(rule).positional];
+  if (args.length > positional.length) {
+    throw new Error(`tf.train.${rule}(groups, ${positional.join(', ')}): got ${args.length} arguments after the groups`);
+  }
+  const options: GroupedOptimizerOptions = {};
+  args.forEach((value, i) => { if (value !== undefined && value !== null) options[positional[i]!] = value; });
+  return new GroupedOptimizer(rule, groups, options);
+}
+
+/** Every trainable variable in one group: what tf.train.adamw(lr) without groups optimizes. */
+const ALL_VARIABLES: GroupSpec[] = [{ name: 'all', params: /(?:)/ }];
+
+export function adamw(groupsOrLr?: unknown, ...rest: unknown[]): GroupedOptimizer {
+  if (Array.isArray(groupsOrLr)) return groupedOptimizer('adamw', groupsOrLr, rest);
+  return groupedOptimizer('adamw', ALL_VARIABLES, [groupsOrLr, ...rest]);
+}
+
+export function install<T extends TfNamespace>(tf: T): T {
+  const train = tf.train as TrainNamespace;
+  if (installed.has(train)) return tf;
+  const record: Installed = { factories: new Map() };
+  for (const rule of STOCK_FACTORIES) {
+    const stock = train[rule];
+    record.factories.set(rule, stock);
+    train[rule] = function (this: unknown, first: unknown, ...rest: unknown[]) {
+      if (Array.isArray(first)) return groupedOptimizer(rule, first, rest);
+      if (!stock) throw new Error(`tf.train.${rule} is missing from this tfjs build`);
+      return stock.call(this, first, ...rest);
+    };
+  }
+  record.factories.set('adamw', train.adamw);
+  train.adamw = adamw;
+  const proto = tf.LayersModel?.prototype as ModelPrototype | undefined;
+  if (proto && typeof proto.compile === 'function') {
+    const original = proto.compile;
+    proto.compile = function (this: ModelPrototype, args: CompileArgs) {
+      // tfjs-layers maps optimizer strings through a private table that has no 'adamw'.
+      if (typeof args?.optimizer === 'string' && args.optimizer.toLowerCase() === 'adamw') {
+        args = { ...args, optimizer: adamw(getRule('adamw').compileLearningRate) };
+      }
+      return original.call(this, args);
+    };
+    record.compile = { proto, original };
+  }
+  installed.set(train, record);
+  return tf;
+}
+
+export function uninstall<T extends TfNamespace>(tf: T): T {
+  const train = tf.train as TrainNamespace;
+  const record = installed.get(train);
+  if (!record) return tf;
+  for (const [name, original] of record.factories) {
+    if (original === undefined) delete train[name];
+    else train[name] = original;
+  }
+  if (record.compile) record.compile.proto.compile = record.compile.original;
+  installed.delete(train);
+  return tf;
+}
+
+export function isInstalled(tf: TfNamespace): boolean {
+  return installed.has(tf.train as object);
+}

@@ -1,0 +1,88 @@
+// What an update rule is: its defaults, its state slots and its per-element math, as data.
+// Engines (src/engines) turn a rule into work; nothing here touches tfjs.
+import { parseStatement, referencedNames, type Statement } from './expression.js';
+
+/** Stand-in default meaning "the backend's epsilon", as stock tfjs does (1e-7 for float32). */
+export const BACKEND_EPSILON = 'backendEpsilon' as const;
+
+export type HyperValue = number | boolean;
+export type Hyperparameters = Record<string, HyperValue>;
+
+export interface SlotSpec {
+  /** The name the math uses (`m`, `v`, ...). */
+  name: string;
+  /** The suffix of the saved weight, `${variableName}/${suffix}`: the same one stock tfjs uses. */
+  suffix: string;
+  /** Initial value: 0, or the name of a hyperparameter (adagrad's initialAccumulatorValue). */
+  init: number | string;
+  /** The slot exists only when this boolean hyperparameter is true (rmsprop's `mg` needs `centered`). */
+  onlyIf?: string;
+}
+
+export interface UpdateRule {
+  name: string;
+  /** Learning rate tfjs-layers uses for the rule's `compile` string ('adam' -> 0.001). */
+  compileLearningRate: number;
+  /** Default learning rate of the factory when none is given (null: required, as for stock sgd). */
+  defaultLearningRate: number | null;
+  /** Hyperparameters and defaults; booleans choose a variant of the math. */
+  hyperparameters: Readonly<Record<string, HyperValue | typeof BACKEND_EPSILON>>;
+  /** Order of the stock factory's positional arguments after the learning rate. */
+  positional: readonly string[];
+  /** 'decoupled' (AdamW): p -= lr * wd * p before the step. 'l2' (PyTorch's other optimizers): g += wd * p. */
+  weightDecay: 'decoupled' | 'l2';
+  slots: readonly SlotSpec[];
+  /** Scalars computed once per step on the host from the (float32) hyperparameters and the 1-based step t. */
+  stepScalars?(h: Readonly<Record<string, number>>, t: number): Record<string, number>;
+  /**
+   * The per-element update. Reads `p` (param), `g` (gradient), the slots, `lr` (the group's effective
+   * learning rate), `wd`, the numeric hyperparameters and the step scalars. Assigns slots and `p`.
+   */
+  math(flags: Readonly<Record<string, boolean>>): string[];
+}
+
+/** A rule specialised for one set of boolean flags and weight-decay presence: what an engine runs. */
+export interface CompiledRule {
+  rule: UpdateRule;
+  /** Stable key: rule name + flags. Engines cache kernels by it. */
+  key: string;
+  statements: Statement[];
+  slots: SlotSpec[];
+  slotNames: string[];
+  /** Names the math assigns that are neither the param nor a slot: per-element temporaries. */
+  temporaries: string[];
+  /** Names of the scalar inputs, in a fixed order (used as uniform layout by the WebGPU engine). */
+  scalarNames: string[];
+}
+
+/** beta^t as stock tfjs computes it: from the float32 beta (its accBeta variables are float32). */
+export function float32Power(beta: number, t: number): number {
+  return Math.fround(Math.pow(Math.fround(beta), t));
+}
+
+const compiled = new Map<string, CompiledRule>();
+
+export function compileRule(rule: UpdateRule, flags: Record<string, boolean>, hasWeightDecay: boolean): CompiledRule {
+  const flagKey = Object.keys(flags).sort().map((k) => `${k}=${flags[k] ? 1 : 0}`).join(',');
+  const key = `${rule.name}|${flagKey}|wd=${hasWeightDecay ? 1 : 0}`;
+  const cached = compiled.get(key);
+  if (cached) return cached;
+  const lines = [...rule.math(flags)];
+  if (hasWeightDecay) {
+    lines.unshift(rule.weightDecay === 'decoupled' ? 'p = p - lr * wd * p' : 'g = g + wd * p');
+  }
+  const statements = lines.map(parseStatement);
+  const slots = rule.slots.filter((s) => s.onlyIf === undefined || flags[s.onlyIf] === true);
+  const slotNames = slots.map((s) => s.name);
+  const elementNames = new Set(['p', 'g', ...slotNames]);
+  const scalars = new Set<string>();
+  const assigned = new Set<string>();
+  for (const s of statements) {
+    for (const n of referencedNames(s.value)) if (!elementNames.has(n) && !assigned.has(n)) scalars.add(n);
+    assigned.add(s.target);
+  }
+  const temporaries = [...assigned].filter((n) => !elementNames.has(n));
+  const result: CompiledRule = { rule, key, statements, slots, slotNames, temporaries, scalarNames: [...scalars].sort() };
+  compiled.set(key, result);
+  return result;
+}
