@@ -2,7 +2,7 @@
 // before changing anything, keeps each variable's state by variable name (not by position, cf.
 // tfjs#4290), and hands each group's step to an engine (src/engines). The math is in src/rules.
 import * as tfc from '@tensorflow/tfjs-core';
-import { compileRule, type CompiledRule, type HyperValue, type UpdateRule, BACKEND_EPSILON } from './rules/rule.js';
+import { compileRule, scalarInputs, type CompiledRule, type HyperValue, type UpdateRule, BACKEND_EPSILON } from './rules/rule.js';
 import { getRule } from './rules/index.js';
 import { ADAMW_DEFAULT_WEIGHT_DECAY } from './rules/adamw.js';
 import {
@@ -175,7 +175,8 @@ export class GroupedOptimizer extends tfc.Optimizer {
       const h = this.groupHyperparameters(index);
       const numeric: Record<string, number> = {};
       for (const [k, v] of Object.entries(h)) if (typeof v === 'number') numeric[k] = v;
-      const scalars = { ...numeric, ...this.rule.stepScalars?.(numeric, step + 1), lr: plan.lr, wd: group.weightDecay };
+      const raw = { ...numeric, ...this.rule.stepScalars?.(numeric, step + 1), lr: plan.lr, wd: group.weightDecay };
+      const scalars = scalarInputs(plan.rule, raw);
       engine.run({ rule: plan.rule, scalars, entries: plan.entries });
     });
     this.incrementIterations();

@@ -1,6 +1,6 @@
 // What an update rule is: its defaults, its state slots and its per-element math, as data.
 // Engines (src/engines) turn a rule into work; nothing here touches tfjs.
-import { parseStatement, referencedNames, type Statement } from './expression.js';
+import { evaluate, parseStatement, referencedNames, type Arithmetic, type Expr, type Statement } from './expression.js';
 
 /** Stand-in default meaning "the backend's epsilon", as stock tfjs does (1e-7 for float32). */
 export const BACKEND_EPSILON = 'backendEpsilon' as const;
@@ -53,6 +53,12 @@ export interface CompiledRule {
   temporaries: string[];
   /** Names of the scalar inputs, in a fixed order (used as uniform layout by the WebGPU engine). */
   scalarNames: string[];
+  /**
+   * Subexpressions of scalars only (`1 - beta1`, `lr * wd`), lifted out of the per-element math and
+   * computed once per step on the host in float64, as tfjs does when it folds JS numbers before
+   * making a tensor of them. Every engine then sees the same float32 inputs.
+   */
+  hoisted: Array<{ name: string; value: Expr }>;
 }
 
 /** beta^t as stock tfjs computes it: from the float32 beta (its accBeta variables are float32). */
@@ -71,18 +77,55 @@ export function compileRule(rule: UpdateRule, flags: Record<string, boolean>, ha
   if (hasWeightDecay) {
     lines.unshift(rule.weightDecay === 'decoupled' ? 'p = p - lr * wd * p' : 'g = g + wd * p');
   }
-  const statements = lines.map(parseStatement);
+  const parsed = lines.map(parseStatement);
   const slots = rule.slots.filter((s) => s.onlyIf === undefined || flags[s.onlyIf] === true);
   const slotNames = slots.map((s) => s.name);
   const elementNames = new Set(['p', 'g', ...slotNames]);
-  const scalars = new Set<string>();
   const assigned = new Set<string>();
-  for (const s of statements) {
-    for (const n of referencedNames(s.value)) if (!elementNames.has(n) && !assigned.has(n)) scalars.add(n);
-    assigned.add(s.target);
-  }
+  const hoisted: CompiledRule['hoisted'] = [];
+  const statements = parsed.map((st) => {
+    const elementValued = (n: string) => elementNames.has(n) || assigned.has(n);
+    const value = hoistScalarParts(st.value, elementValued, hoisted);
+    assigned.add(st.target);
+    return { ...st, value };
+  });
+  const scalars = new Set<string>();
+  for (const st of statements) for (const n of referencedNames(st.value)) if (!elementNames.has(n) && !assigned.has(n)) scalars.add(n);
   const temporaries = [...assigned].filter((n) => !elementNames.has(n));
-  const result: CompiledRule = { rule, key, statements, slots, slotNames, temporaries, scalarNames: [...scalars].sort() };
+  const result: CompiledRule = { rule, key, statements, slots, slotNames, temporaries, scalarNames: [...scalars].sort(), hoisted };
   compiled.set(key, result);
   return result;
+}
+
+function hoistScalarParts(e: Expr, elementValued: (n: string) => boolean, hoisted: CompiledRule['hoisted']): Expr {
+  if (e.kind === 'num' || e.kind === 'ref') return e;
+  if (![...referencedNames(e)].some(elementValued)) {
+    const name = `k${hoisted.length}`;
+    hoisted.push({ name, value: e });
+    return { kind: 'ref', name };
+  }
+  switch (e.kind) {
+    case 'neg': return { ...e, arg: hoistScalarParts(e.arg, elementValued, hoisted) };
+    case 'bin': return { ...e, left: hoistScalarParts(e.left, elementValued, hoisted), right: hoistScalarParts(e.right, elementValued, hoisted) };
+    case 'call': return { ...e, args: e.args.map((a) => hoistScalarParts(a, elementValued, hoisted)) };
+  }
+}
+
+const float64: Arithmetic<number> = {
+  constant: (v) => v, add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
+  neg: (a) => -a, sqrt: Math.sqrt, abs: Math.abs, max: Math.max,
+};
+
+/** The values of `rule.scalarNames` for one step, from the raw scalars (lr, wd, hyperparameters, step scalars). */
+export function scalarInputs(rule: CompiledRule, raw: Readonly<Record<string, number>>): Record<string, number> {
+  const values: Record<string, number> = { ...raw };
+  const lookup = (id: string) => {
+    const v = values[id];
+    if (v === undefined) throw new Error(`update rule ${rule.key}: no value for scalar '${id}'`);
+    return v;
+  };
+  for (const h of rule.hoisted) values[h.name] = evaluate(h.value, lookup, float64);
+  const inputs: Record<string, number> = {};
+  for (const name of rule.scalarNames) inputs[name] = lookup(name);
+  return inputs;
 }
