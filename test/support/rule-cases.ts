@@ -41,8 +41,9 @@ export function quadratic(size: number, seed: number): Quadratic {
   };
 }
 
-export function quadraticGradient(q: Quadratic, p: Float64Array): Float64Array {
-  return p.map((pi, i) => 2 * q.c[i]! * (pi - q.target[i]!));
+/** Gradient of sum(c * (p - (target + shift))^2) with c and target as float32, as the model sees them. */
+export function quadraticGradient(q: Quadratic, p: Float64Array, shift = 0): Float64Array {
+  return p.map((pi, i) => 2 * Math.fround(q.c[i]!) * (pi - (Math.fround(q.target[i]!) + shift)));
 }
 
 export function initialValues(size: number, seed: number): Float32Array {
