@@ -69,6 +69,11 @@ export class ParamGroup {
 
 export class GroupedOptimizer extends tfc.Optimizer {
   static className = 'GroupedOptimizer';
+  // tf.Optimizer answers instanceof by duck typing (any object with minimize/applyGradients), and
+  // subclasses inherit that: without this, every stock optimizer would be "instanceof GroupedOptimizer".
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, x);
+  }
   readonly rule: UpdateRule;
   readonly paramGroups: readonly ParamGroup[];
   private baseLearningRate: LearningRate;
