@@ -4,10 +4,10 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { HyperValue, UpdateRule } from './rules/rule.js';
 
-/** A tfjs-layers LayerVariable: has `read()` returning the tf.Variable. */
-export interface LayerVariableLike { read(): tfc.Variable; readonly name: string; trainable: boolean }
+/** A tfjs-layers LayerVariable: `read()` gives the tf.Variable behind it (typed as a Tensor by tfjs). */
+export interface LayerVariableLike { read(): tfc.Tensor; readonly name: string; readonly trainable: boolean }
 /** A tfjs-layers Layer or LayersModel: its trainable weights. */
-export interface LayerLike { readonly trainableWeights: LayerVariableLike[]; readonly name: string }
+export interface LayerLike { readonly trainableWeights: readonly LayerVariableLike[]; readonly name: string }
 
 export type ParamRef = tfc.Variable | LayerVariableLike | LayerLike | string | RegExp;
 
@@ -96,9 +96,9 @@ function addRef(group: GroupDefinition, ref: ParamRef, where: string, owner: Map
   } else if (ref instanceof RegExp) {
     group.patterns.push(ref);
   } else if (isLayer(ref)) {
-    for (const w of ref.trainableWeights) addVariable(group, w.read(), where, owner);
+    for (const w of ref.trainableWeights) addVariable(group, w.read() as tfc.Variable, where, owner);
   } else if (isLayerVariable(ref)) {
-    if (ref.trainable) addVariable(group, ref.read(), where, owner);
+    if (ref.trainable) addVariable(group, ref.read() as tfc.Variable, where, owner);
   } else if (isVariable(ref)) {
     if (ref.trainable) addVariable(group, ref, where, owner);
   } else {
