@@ -3,7 +3,8 @@ export { GroupedOptimizer, ParamGroup, type GroupedOptimizerOptions } from './op
 export { install, uninstall, isInstalled, adamw, groupedOptimizer } from './install.js';
 export type { GroupSpec, ParamRef } from './groups.js';
 export { RULES, RULE_NAMES, getRule, type RuleName, type UpdateRule } from './rules/index.js';
-export { type Schedule, type ScheduleConfig, type LearningRate, isSchedule, scheduleFromConfig, registerSchedule } from './schedules.js';
+export { type Schedule, type ScheduleConfig, type LearningRate, isSchedule, scheduleFromConfig, registerSchedule, defineSchedule } from './schedules.js';
+export { LayerScaleLR, lrScheduleCallback, lrLogKey, type LayerScaleLROptions, type LrScheduleCallback, type SchedulableGroup } from './scheduler.js';
 export * as schedules from './schedules.js';
 export { registerFusedEngine, type EngineChoice } from './engines/select.js';
 export type { UpdateEngine, GroupStep, GroupEntry } from './engines/engine.js';

@@ -22,6 +22,9 @@ interface Installed {
 }
 const installed = new WeakMap<object, Installed>();
 
+/** Every trainable variable in one group: what a factory called with a rate and no groups optimizes. */
+const ALL_VARIABLES: GroupSpec[] = [{ name: 'all', params: /(?:)/ }];
+
 /**
  * A grouped optimizer from a factory's arguments: `(groups, lr?, ...stock positional args)` or
  * `(groups, {learningRate, ...options})`.
@@ -40,9 +43,6 @@ export function groupedOptimizer(rule: RuleName, groups: readonly GroupSpec[], a
   return new GroupedOptimizer(rule, groups, options);
 }
 
-/** Every trainable variable in one group: what tf.train.adamw(lr) without groups optimizes. */
-const ALL_VARIABLES: GroupSpec[] = [{ name: 'all', params: /(?:)/ }];
-
 export function adamw(groupsOrLr?: unknown, ...rest: unknown[]): GroupedOptimizer {
   if (Array.isArray(groupsOrLr)) return groupedOptimizer('adamw', groupsOrLr, rest);
   return groupedOptimizer('adamw', ALL_VARIABLES, [groupsOrLr, ...rest]);
@@ -57,6 +57,8 @@ export function install<T extends TfNamespace>(tf: T): T {
     record.factories.set(rule, stock);
     train[rule] = function (this: unknown, first: unknown, ...rest: unknown[]) {
       if (Array.isArray(first)) return groupedOptimizer(rule, first, rest);
+      // Stock tfjs takes only numbers: a schedule there would become NaN weights.
+      if (isSchedule(first)) return groupedOptimizer(rule, ALL_VARIABLES, [first, ...rest]);
       if (!stock) throw new Error(`tf.train.${rule} is missing from this tfjs build`);
       return stock.call(this, first, ...rest);
     };

@@ -9,7 +9,7 @@ import {
   GroupLookup, checkHyperparameter, defineGroups, describeGroup, describeValue, withoutUniqueSuffix,
   type GroupDefinition, type GroupSpec,
 } from './groups.js';
-import { isSchedule, scheduleFromConfig, type LearningRate, type ScheduleConfig } from './schedules.js';
+import { groupRate, isSchedule, scheduleFromConfig, scheduleMinLr, type LearningRate, type ScheduleConfig } from './schedules.js';
 import { selectEngine, type EngineChoice } from './engines/select.js';
 import type { GroupEntry } from './engines/engine.js';
 import { decodeConfigString, encodeConfigString } from './config-string.js';
@@ -26,6 +26,12 @@ export interface GroupedOptimizerOptions {
   defaultGroup?: number | string;
   /** 'auto' (fused where the backend has one), 'ops' (tfjs ops only) or 'fused' (error if none). */
   engine?: EngineChoice;
+  /**
+   * true (default, MAE's rule): a group's rate is schedule(t) × lrScale, so the schedule's minLr is
+   * scaled too. false: minLr + (schedule(t) − minLr) × lrScale, with minLr from the schedule's config
+   * (schedules.scheduleMinLr): every group decays to the same floor.
+   */
+  scaleMinLr?: boolean;
   /** The rule's hyperparameters (beta1, momentum, centered, ...), for every group. */
   [hyperparameter: string]: unknown;
 }
@@ -36,7 +42,7 @@ interface VariableState {
   slots: Map<string, tfc.Variable>;
 }
 
-const OPTION_KEYS = ['learningRate', 'weightDecay', 'defaultGroup', 'engine'];
+const OPTION_KEYS = ['learningRate', 'weightDecay', 'defaultGroup', 'engine', 'scaleMinLr'];
 
 /** One group as the user sees it, like an entry of PyTorch's optimizer.param_groups. */
 export class ParamGroup {
@@ -76,6 +82,8 @@ export class GroupedOptimizer extends tfc.Optimizer {
   }
   readonly rule: UpdateRule;
   readonly paramGroups: readonly ParamGroup[];
+  /** See GroupedOptimizerOptions.scaleMinLr. */
+  readonly scaleMinLr: boolean;
   private baseLearningRate: LearningRate;
   private readonly hyper: Record<string, HyperValue>;
   private readonly defaultWeightDecay: number;
@@ -113,6 +121,8 @@ export class GroupedOptimizer extends tfc.Optimizer {
     this.lookup = new GroupLookup(this.groups, this.defaultGroupIndex);
     this.engineChoice = options.engine ?? 'auto';
     if (!['auto', 'ops', 'fused'].includes(this.engineChoice)) throw new Error(`engine must be 'auto', 'ops' or 'fused', got ${describeValue(this.engineChoice)}`);
+    this.scaleMinLr = options.scaleMinLr ?? true;
+    if (typeof this.scaleMinLr !== 'boolean') throw new Error(`scaleMinLr must be true or false, got ${describeValue(this.scaleMinLr)}`);
     this.paramGroups = this.groups.map((g) => new ParamGroup(this, g));
   }
 
@@ -129,7 +139,8 @@ export class GroupedOptimizer extends tfc.Optimizer {
   groupLearningRate(index: number, step: number): number {
     const group = this.paramGroups[index]!;
     if (group.lrOverride !== null) return group.lrOverride;
-    return baseRateAt(this.baseLearningRate, step) * group.lrScale;
+    const unscaledMinLr = this.scaleMinLr ? 0 : scheduleMinLr(this.baseLearningRate);
+    return groupRate(baseRateAt(this.baseLearningRate, step), group.lrScale, unscaledMinLr);
   }
 
   groupHyperparameters(index: number): Record<string, HyperValue> {
@@ -282,6 +293,7 @@ export class GroupedOptimizer extends tfc.Optimizer {
         weightDecay: this.defaultWeightDecay,
         defaultGroup: this.defaultGroupIndex,
         engine: this.engineChoice,
+        scaleMinLr: this.scaleMinLr,
         groups: this.groups.map((g, i) => ({
           name: g.name,
           lrScale: g.lrScale,
@@ -306,7 +318,7 @@ export class GroupedOptimizer extends tfc.Optimizer {
     const learningRate = typeof spec.learningRate === 'number' ? spec.learningRate : scheduleFromConfig(spec.learningRate);
     const optimizer = new (cls as unknown as typeof GroupedOptimizer)(spec.rule, groups, {
       ...spec.hyperparameters, learningRate, weightDecay: spec.weightDecay,
-      defaultGroup: spec.defaultGroup ?? undefined, engine: spec.engine,
+      defaultGroup: spec.defaultGroup ?? undefined, engine: spec.engine, scaleMinLr: spec.scaleMinLr ?? true,
     });
     spec.groups.forEach((g, i) => { optimizer.paramGroups[i]!.lrOverride = g.lrOverride; });
     return optimizer as unknown as T;
@@ -328,6 +340,7 @@ interface SavedSpec {
   weightDecay: number;
   defaultGroup: number | null;
   engine: EngineChoice;
+  scaleMinLr?: boolean;
   groups: Array<{
     name: string; lrScale: number; weightDecay: number; overrides: Record<string, HyperValue>;
     lrOverride: number | null; names: string[]; patterns: Array<{ source: string; flags: string }>;

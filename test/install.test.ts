@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import * as tfc from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
-import { GroupedOptimizer, install, uninstall, isInstalled } from '../src/index.js';
+import { GroupedOptimizer, install, uninstall, isInstalled, schedules } from '../src/index.js';
 import { useBackend } from './support/backend.js';
 
 await useBackend('cpu');
@@ -60,6 +60,9 @@ test('install patches the factories, adds adamw, returns tf and is idempotent', 
   const w = train.adamw!([{ params: [v] }], 0.001, 0.9, 0.999, 1e-8, 0.05) as GroupedOptimizer;
   assert.is(w.rule.name, 'adamw');
   assert.is(w.paramGroups[0]!.weightDecay, 0.05);
+  const scheduled = train.adam!(schedules.constant(0.1)) as GroupedOptimizer;
+  assert.instance(scheduled, GroupedOptimizer, 'a schedule without groups: one group of every variable (stock tfjs would make NaN weights)');
+  assert.is(scheduled.learningRate, 0.1);
   const plain = train.adamw!(0.002) as GroupedOptimizer;
   assert.is(plain.learningRate, 0.002);
   assert.is(plain.paramGroups[0]!.weightDecay, 0.01, 'PyTorch default weight decay');
