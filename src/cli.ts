@@ -4,7 +4,8 @@
 const USAGE = `usage: tfjs-layer-decay <command> [options]
 
 commands:
-  inspect <model.json> --decay <d> [--arch auto|vit|beit|bert|convnext|swin|sequential] [--json]
+  inspect <model.json> --decay <d> [--arch auto|vit|beit|bert|convnext|swin|sequential] [--granularity block|group|stage]
+          [--num-layers n] [--weight-decay wd] [--no-weight-decay globs] [--min-scale s] [--freeze-below s] [--variables] [--json]
       print the layer-decay groups of a saved tfjs model (reads topology and weight manifest only)
   codemod <paths or globs...> --decay <d> [--arch ...] [--dry] [--diff] [--json <report>] [--force] [--todo]
       convert single-learning-rate tfjs training code to the layer-decay form

@@ -8,3 +8,4 @@ export { LayerScaleLR, lrScheduleCallback, lrLogKey, type LayerScaleLROptions, t
 export * as schedules from './schedules.js';
 export { registerFusedEngine, type EngineChoice } from './engines/select.js';
 export type { UpdateEngine, GroupStep, GroupEntry } from './engines/engine.js';
+export * from './layer-decay/index.js';
