@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+
+export function buildClassifier(classes: number): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: classes, inputShape: [16], activation: 'softmax' }));
+  model.compile({
+    optimizer: tf.train.adam(0.0005),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  return model;
+}
+
+export function buildRegressor(): tf.LayersModel {
+  const input = tf.input({ shape: [4] });
+  const output = tf.layers.dense({ units: 1 }).apply(input) as tf.SymbolicTensor;
+  const regressor = tf.model({ inputs: input, outputs: output });
+  regressor.compile({ optimizer: tf.train.momentum(0.01, 0.9, true), loss: 'meanSquaredError' });
+  return regressor;
+}

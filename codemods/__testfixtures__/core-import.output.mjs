@@ -1,0 +1,12 @@
+import * as tfc from '@tensorflow/tfjs-core';
+import { install, layerDecayGroups } from 'tfjs-layer-decay';
+
+install(tfc);
+
+const w = tfc.variable(tfc.randomNormal([2, 1]), true, 'head/kernel');
+const b = tfc.variable(tfc.zeros([1]), true, 'head/bias');
+const opt = tfc.train.adagrad(layerDecayGroups([w, b], { decay: 0.75 }), 0.1);
+
+export function step(xs, ys) {
+  return opt.minimize(() => tfc.losses.meanSquaredError(ys, xs.matMul(w).add(b)), true, [w, b]);
+}

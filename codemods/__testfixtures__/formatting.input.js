@@ -1,0 +1,27 @@
+// Formatting is kept byte for byte: double quotes, no semicolons, comments, blank lines.
+import * as tf from "@tensorflow/tfjs"
+
+
+const model = tf.sequential()
+model.add(tf.layers.dense({units: 1, inputShape: [1]}))  // a trailing comment
+
+/* the optimizer */
+const opt = tf.train.adam(/* lr */ 0.01,   0.9 ,)
+
+model.compile({
+  optimizer:opt,   // aligned
+  loss: "meanSquaredError",
+})
+
+const other = tf.sequential()
+other.compile({optimizer: "sgd", loss: "meanSquaredError"})
+
+const third = tf.sequential()
+third.compile({
+  optimizer: tf.train.rmsprop(
+    // learning rate
+    0.001,
+    0.9,
+  ),
+  loss: "meanSquaredError",
+})

@@ -1,0 +1,4 @@
+import { sequential, layers } from '@tensorflow/tfjs';
+
+const model = sequential({ layers: [layers.dense({ units: 1, inputShape: [1] })] });
+model.compile({ optimizer: 'adamax', loss: 'meanSquaredError' });

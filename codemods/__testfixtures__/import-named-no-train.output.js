@@ -1,0 +1,7 @@
+import { sequential, layers, train } from '@tensorflow/tfjs';
+import { install, layerDecayGroups } from 'tfjs-layer-decay';
+
+install({ train });
+
+const model = sequential({ layers: [layers.dense({ units: 1, inputShape: [1] })] });
+model.compile({ optimizer: train.adamax(layerDecayGroups(model, { decay: 0.75 }), 0.002), loss: 'meanSquaredError' });

@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+import { install, layerDecayGroups } from 'tfjs-layer-decay';
+
+install(tf);
+
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 1, inputShape: [2] }));
+
+const optimizer = tf.train.adam(layerDecayGroups(model, { decay: 0.75 }), 3e-4);
+
+function loss(xs, ys) {
+  return tf.losses.meanSquaredError(ys, model.predict(xs));
+}
+
+export async function train(batches) {
+  for (const { xs, ys } of batches) {
+    optimizer.minimize(() => loss(xs, ys));
+    await tf.nextFrame();
+  }
+}

@@ -1,0 +1,14 @@
+'use strict';
+const tf = require('@tensorflow/tfjs-node-gpu');
+const { install, layerDecayGroups } = require('tfjs-layer-decay');
+
+install(tf);
+const path = require('node:path');
+
+async function main() {
+  const model = await tf.loadLayersModel(`file://${path.resolve('model/model.json')}`);
+  model.compile({ optimizer: tf.train.sgd(layerDecayGroups(model, { decay: 0.75 }), 0.01), loss: 'binaryCrossentropy' });
+  return model;
+}
+
+module.exports = { main };

@@ -1,0 +1,70 @@
+// The nodes the analysis looks up (calls, variable declarations, identifiers by name), found in
+// one walk over the compiler's tree. ts-morph's getDescendantsOfKind builds token lists and a
+// wrapper for every node it passes, which made it most of the time spent per file; here only the
+// nodes that are asked for get a ts-morph wrapper.
+import { ts, type CallExpression, type Identifier, type Node, type SourceFile, type VariableDeclaration } from 'ts-morph';
+
+interface Wrapper { _getNodeFromCompilerNode(node: ts.Node): Node }
+
+export class FileNodes {
+  private readonly rawCalls: ts.CallExpression[] = [];
+  private readonly rawDeclarations: ts.VariableDeclaration[] = [];
+  private readonly rawIdentifiers = new Map<string, ts.Identifier[]>();
+  private calls?: CallExpression[];
+  private declarations?: VariableDeclaration[];
+
+  constructor(readonly sourceFile: SourceFile) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) this.rawCalls.push(node);
+      else if (ts.isVariableDeclaration(node)) this.rawDeclarations.push(node);
+      else if (ts.isIdentifier(node)) {
+        const list = this.rawIdentifiers.get(node.text);
+        if (list) list.push(node);
+        else this.rawIdentifiers.set(node.text, [node]);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile.compilerNode);
+  }
+
+  /** The ts-morph node of a compiler node (the same object every time it is asked for). */
+  wrap<T extends Node>(node: ts.Node): T {
+    // ts-morph keeps this factory internal; the package pins ts-morph's version.
+    return (this.sourceFile as unknown as Wrapper)._getNodeFromCompilerNode(node) as T;
+  }
+
+  allCalls(): CallExpression[] {
+    this.calls ??= this.rawCalls.map((node) => this.wrap<CallExpression>(node));
+    return this.calls;
+  }
+
+  /** The calls inside a node (the node itself included). */
+  callsWithin(region: Node): CallExpression[] {
+    const [start, end] = [region.getPos(), region.getEnd()];
+    return this.rawCalls.filter((node) => node.pos >= start && node.end <= end).map((node) => this.wrap<CallExpression>(node));
+  }
+
+  variableDeclarations(): VariableDeclaration[] {
+    this.declarations ??= this.rawDeclarations.map((node) => this.wrap<VariableDeclaration>(node));
+    return this.declarations;
+  }
+
+  identifiersNamed(name: string): Identifier[] {
+    return (this.rawIdentifiers.get(name) ?? []).map((node) => this.wrap<Identifier>(node));
+  }
+
+  /** The identifiers inside a node (the node itself included). */
+  identifiersWithin(region: Node): Identifier[] {
+    const [start, end] = [region.getPos(), region.getEnd()];
+    const found: ts.Identifier[] = [];
+    for (const list of this.rawIdentifiers.values()) {
+      for (const node of list) if (node.pos >= start && node.end <= end) found.push(node);
+    }
+    return found.sort((a, b) => a.pos - b.pos).map((node) => this.wrap<Identifier>(node));
+  }
+
+  /** Whether the file uses the name anywhere (a new import must not collide with it). */
+  uses(name: string): boolean {
+    return this.rawIdentifiers.has(name);
+  }
+}

@@ -1,0 +1,250 @@
+// Finds the places that build a single-learning-rate optimizer and decides, for each, whether it
+// can be converted and with which groups. Pure analysis of one parse: nothing here edits text.
+import { Node, SyntaxKind, type CallExpression, type Identifier, type ObjectLiteralExpression } from 'ts-morph';
+import { isTfjsTrain, type Bindings } from './bindings.js';
+import { compileStringOptimizer } from './compile-strings.js';
+import { ModelFinder, outermost, propertyName, propertyNamed, unwrap, type Resolution } from './model-source.js';
+import type { SymbolIndex } from './references.js';
+
+/** The tf.train factories that take parameter groups once install(tf) ran. */
+const RULES = new Set(['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'adamw']);
+
+export type SiteKind = 'factory' | 'compile-string' | 'compile';
+
+interface SiteBase {
+  kind: SiteKind;
+  /** Where the site is reported (line and column) and where a TODO comment goes. */
+  node: Node;
+}
+
+/** `tf.train.adam(0.001)`: groups go first, the stock arguments stay. */
+export interface FactorySite extends SiteBase {
+  kind: 'factory';
+  converted: true;
+  call: CallExpression;
+  rule: string;
+  groupsSource: string;
+}
+
+/** `optimizer: 'adam'`: replaced by the factory with tfjs-layers' learning rate for the string. */
+export interface CompileStringSite extends SiteBase {
+  kind: 'compile-string';
+  converted: true;
+  /** The value replaced: the string, a name bound to it, or the whole shorthand `{ optimizer }`. */
+  value: Node;
+  shorthand: boolean;
+  rule: string;
+  learningRate: number;
+  groupsSource: string;
+}
+
+export interface UnconvertedSite extends SiteBase {
+  converted: false;
+  reason: string;
+}
+
+export type Site = FactorySite | CompileStringSite | UnconvertedSite;
+
+export interface SiteContext {
+  bindings: Bindings;
+  index: SymbolIndex;
+  /** Whether this file can name a tf.train factory for a compile string (JavaScript output needs one). */
+  canBuildFactory: boolean;
+  /** Local names of this package's functions, to recognize code that is already converted. */
+  packageCallees: Set<string>;
+}
+
+export function findSites(context: SiteContext): Site[] {
+  const finder = new ModelFinder(context.bindings, context.index);
+  const sites: Site[] = [];
+  for (const call of context.index.nodes.allCalls()) {
+    const site = factorySite(call, context, finder);
+    if (site) sites.push(site);
+  }
+  for (const object of finder.compileUses.keys()) {
+    const site = compileSite(object, context, finder);
+    if (site) sites.push(site);
+  }
+  return sites.sort((a, b) => a.node.getStart() - b.node.getStart());
+}
+
+/** The rule of a tf.train factory call, 'dynamic' for tf.train[name](...), else undefined. */
+function factoryRule(call: CallExpression, bindings: Bindings): string | undefined {
+  const callee = unwrap(call.getExpression());
+  if (Node.isPropertyAccessExpression(callee) && RULES.has(callee.getName()) && isTfjsTrain(unwrap(callee.getExpression()), bindings)) {
+    return callee.getName();
+  }
+  if (Node.isElementAccessExpression(callee) && isTfjsTrain(unwrap(callee.getExpression()), bindings)) {
+    const argument = callee.getArgumentExpression();
+    if (argument && (Node.isStringLiteral(argument) || Node.isNoSubstitutionTemplateLiteral(argument))) {
+      return RULES.has(argument.getLiteralText()) ? argument.getLiteralText() : undefined;
+    }
+    return 'dynamic';
+  }
+  return undefined;
+}
+
+function factorySite(call: CallExpression, context: SiteContext, finder: ModelFinder): Site | undefined {
+  const rule = factoryRule(call, context.bindings);
+  if (rule === undefined) return undefined;
+  const [first] = call.getArguments();
+  if (first && isGroups(first, context)) return undefined; // already converted
+  const unconverted = (reason: string): UnconvertedSite => ({ kind: 'factory', node: call, converted: false, reason });
+  if (rule === 'dynamic') return unconverted('the optimizer name is computed at run time (tf.train[...])');
+  if (call.getArguments().some((argument) => Node.isSpreadElement(argument))) {
+    return unconverted('spread arguments: the position of the learning rate is unknown');
+  }
+  const resolution = groupsForFactory(call, finder);
+  if ('reason' in resolution) return unconverted(resolution.reason);
+  return { kind: 'factory', node: call, converted: true, call, rule, groupsSource: resolution.source.text };
+}
+
+/** Follows the optimizer from where it is built to the model it trains. */
+function groupsForFactory(call: CallExpression, finder: ModelFinder): Resolution {
+  const value = outermost(call);
+  const parent = value.getParent();
+  if (Node.isPropertyAssignment(parent) && parent.getInitializer() === value) {
+    const object = parent.getParent();
+    if (propertyName(parent) === 'optimizer' && Node.isObjectLiteralExpression(object) && finder.compileUses.has(object)) {
+      return finder.compiledModel(object, call);
+    }
+    return { reason: `the optimizer is put in an object ('${parent.getName()}') that does not reach model.compile in this file` };
+  }
+  if (Node.isVariableDeclaration(parent) && parent.getInitializer() === value) {
+    const name = parent.getNameNode();
+    if (Node.isIdentifier(name)) return finder.forVariable(name, call);
+    return { reason: 'the optimizer is destructured' };
+  }
+  if (Node.isBinaryExpression(parent) && parent.getRight() === value && parent.getOperatorToken().getKind() === SyntaxKind.EqualsToken) {
+    const target = unwrap(parent.getLeft());
+    if (Node.isIdentifier(target)) return finder.forVariable(target, call);
+    return { reason: `the optimizer is stored in '${target.getText()}'; only local variables are followed` };
+  }
+  if (Node.isReturnStatement(parent) || Node.isArrowFunction(parent)) {
+    const name = functionName(call.getFirstAncestor((ancestor) => Node.isFunctionLikeDeclaration(ancestor)));
+    return { reason: `the optimizer is built in a factory function${name ? ` ('${name}')` : ''}; convert it where the model is known` };
+  }
+  if (Node.isCallExpression(parent) || Node.isNewExpression(parent)) {
+    return { reason: `the optimizer is passed to '${parent.getExpression().getText()}'; no model in reach` };
+  }
+  return { reason: 'no model in reach: the optimizer is not passed to model.compile or kept in a variable' };
+}
+
+/** `function make()`, `make() {}` in a class, or `const make = () => ...`. */
+function functionName(fn: Node | undefined): string | undefined {
+  if (Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn)) {
+    const name = fn.getName();
+    if (name) return name;
+  }
+  const parent = fn?.getParent();
+  return Node.isVariableDeclaration(parent) ? parent.getName() : undefined;
+}
+
+/** Whether a first argument is already parameter groups: an array, or layerDecayGroups(...) and the like. */
+function isGroups(argument: Node, context: SiteContext, depth = 0): boolean {
+  const value = unwrap(argument);
+  if (Node.isArrayLiteralExpression(value)) return true;
+  if (Node.isCallExpression(value)) return isPackageCall(value, context);
+  if (Node.isIdentifier(value) && depth === 0) {
+    const declaration = context.index.declarationOf(value);
+    const initializer = Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+    return initializer !== undefined && isGroups(initializer, context, depth + 1);
+  }
+  return false;
+}
+
+function isPackageCall(call: CallExpression, context: SiteContext): boolean {
+  const callee = unwrap(call.getExpression());
+  const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+  return context.packageCallees.has(callee.getText()) || name === 'layerDecayGroups' || name === 'groupedOptimizer';
+}
+
+/** An optimizer value that already takes groups: a converted factory or this package's own. */
+function isConverted(value: Node, context: SiteContext): boolean {
+  if (!Node.isCallExpression(value)) return false;
+  if (isPackageCall(value, context)) return true;
+  const [first] = value.getArguments();
+  return factoryRule(value, context.bindings) !== undefined && first !== undefined && isGroups(first, context);
+}
+
+function compileSite(object: ObjectLiteralExpression, context: SiteContext, finder: ModelFinder): Site | undefined {
+  const property = propertyNamed(object, 'optimizer');
+  const properties = object.getProperties();
+  let spreadIndex = -1;
+  properties.forEach((candidate, position) => { if (Node.isSpreadAssignment(candidate)) spreadIndex = position; });
+  const unconverted = (node: Node, reason: string): UnconvertedSite => ({ kind: 'compile', node, converted: false, reason });
+  if (!property) {
+    return spreadIndex >= 0 ? unconverted(properties[spreadIndex]!, `the optimizer may come from spread options ('${properties[spreadIndex]!.getText()}')`) : undefined;
+  }
+  if (spreadIndex > properties.indexOf(property)) {
+    return unconverted(properties[spreadIndex]!, `spread options after 'optimizer' may replace it ('${properties[spreadIndex]!.getText()}')`);
+  }
+  const shorthand = Node.isShorthandPropertyAssignment(property);
+  const written = shorthand ? property.getNameNode() : unwrap(property.getInitializerOrThrow());
+  const value = followConstant(written, context);
+  if (isBuiltByFactory(value, context)) return undefined; // factory sites of their own, or done
+  if (!(Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value))) {
+    return unconverted(written, opaqueOptimizerReason(written, value, context));
+  }
+  const name = value.getLiteralText();
+  const optimizer = compileStringOptimizer(name);
+  if (!optimizer) return { kind: 'compile-string', node: written, converted: false, reason: `'${name}' is not an optimizer name tfjs-layers accepts` };
+  const stringSite = (reason: string): UnconvertedSite => ({ kind: 'compile-string', node: written, converted: false, reason });
+  if (!context.canBuildFactory) return stringSite('no tfjs namespace or train import in this file to build the optimizer from');
+  const resolution = finder.compiledModel(object, written);
+  if ('reason' in resolution) return stringSite(resolution.reason);
+  return {
+    kind: 'compile-string', node: written, converted: true, value: shorthand ? property : property.getInitializerOrThrow(), shorthand,
+    rule: optimizer.rule, learningRate: optimizer.learningRate, groupsSource: resolution.source.text,
+  };
+}
+
+/** A tf.train call or a converted one, or a choice between such (`adam ? tf.train.adam() : tf.train.sgd(0.1)`). */
+function isBuiltByFactory(value: Node, context: SiteContext): boolean {
+  if (Node.isConditionalExpression(value)) {
+    return [value.getWhenTrue(), value.getWhenFalse()].every((branch) => isBuiltByFactory(unwrap(branch), context));
+  }
+  return Node.isCallExpression(value) && (factoryRule(value, context.bindings) !== undefined || isConverted(value, context));
+}
+
+/**
+ * What a name given as the optimizer holds: the string of `const OPTIMIZER = 'adam'`, or the call
+ * that builds it (`const opt = ...` or `opt = ...`, the factory site of its own).
+ */
+function followConstant(node: Node, context: SiteContext): Node {
+  if (!Node.isIdentifier(node)) return node;
+  const declaration = context.index.declarationOf(node);
+  if (!Node.isVariableDeclaration(declaration)) return node;
+  const initializer = declaration.getInitializer();
+  const assigned = context.index.references(node).flatMap((reference) => {
+    const parent = reference.getParent();
+    return Node.isBinaryExpression(parent) && parent.getLeft() === reference && parent.getOperatorToken().getKind() === SyntaxKind.EqualsToken
+      ? [unwrap(parent.getRight())] : [];
+  });
+  const values = [...(initializer ? [unwrap(initializer)] : []), ...assigned];
+  const built = values.find((value) => isBuiltByFactory(value, context));
+  if (built) return built;
+  const isConst = declaration.getVariableStatement()?.getDeclarationKind() === 'const';
+  const [value] = values;
+  if (isConst && value && (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value) || Node.isCallExpression(value))) return value;
+  return node;
+}
+
+function opaqueOptimizerReason(written: Node, value: Node, context: SiteContext): string {
+  const shown = written.getText().length > 60 ? `${written.getText().slice(0, 57)}...` : written.getText();
+  if (Node.isCallExpression(value)) return `the optimizer comes from '${value.getExpression().getText()}(...)', a function this codemod does not follow`;
+  if (Node.isNewExpression(value)) return `the optimizer is built with 'new ${value.getExpression().getText()}'; use tf.train.<rule>(...)`;
+  if (Node.isPropertyAccessExpression(written) || Node.isElementAccessExpression(written)) {
+    return `the optimizer is read from '${shown}'; only local variables are followed`;
+  }
+  if (Node.isIdentifier(written)) {
+    const declaration = context.index.declarationOf(written as Identifier);
+    if (Node.isParameterDeclaration(declaration)) return `the optimizer is the parameter '${shown}'; convert it where it is built`;
+    if (!declaration) return `the optimizer '${shown}' is defined in another file`;
+    if (Node.isImportSpecifier(declaration) || Node.isImportClause(declaration) || Node.isNamespaceImport(declaration)) {
+      return `the optimizer '${shown}' is imported; convert it where it is built`;
+    }
+    return `the optimizer '${shown}' is not a tf.train call or an optimizer name this codemod can see`;
+  }
+  return `the optimizer is computed at run time ('${shown}')`;
+}

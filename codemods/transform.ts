@@ -1,0 +1,143 @@
+// The codemod on one file: source text in, converted text and a report of every site out. Pure:
+// no file system, no options beyond the arguments. One parse, all analysis on it, then the edits
+// as text (text-edits.ts), then a parse of the result: an output that would not parse is an error,
+// never written.
+import { Project, ts, type SourceFile } from 'ts-morph';
+import { findBindings, type Bindings } from './bindings.js';
+import { FileNodes } from './file-nodes.js';
+import { planImports, trainAccess } from './imports.js';
+import { SymbolIndex } from './references.js';
+import { compileStringEdit, factoryEdit, type OutputStyle, type RenderOptions } from './render.js';
+import { findSites, type Site, type SiteKind, type UnconvertedSite } from './sites.js';
+import { extensionOf, isTypeScript } from './extensions.js';
+import { parseErrorsOf, scriptKindOf, syntaxErrors } from './syntax.js';
+import { applyEdits, type TextEdit } from './text-edits.js';
+import { todoEdits } from './todo-comments.js';
+
+export interface TransformOptions {
+  decay: number;
+  /** Passed to layerDecayGroups; 'auto' (its default) is left out. */
+  arch?: string;
+  /** Mark each site left as it was with a TODO comment. */
+  todo?: boolean;
+}
+
+export interface SiteReport {
+  line: number;
+  column: number;
+  kind: SiteKind;
+  converted: boolean;
+  reason?: string;
+}
+
+export interface TransformResult {
+  text: string;
+  changed: boolean;
+  sites: SiteReport[];
+}
+
+/** The input does not parse; the file is reported and left alone. */
+export class ParseError extends Error {}
+
+export interface SourceInput { text: string; fileName: string }
+
+// One project for every file of a run: creating it costs more than parsing a small file. Files
+// are analysed in batches sharing one program, because the type checker (which binds local names,
+// see references.ts) is rebuilt whenever the program's files change and costs as much as a parse.
+// Every file is a module (moduleDetection: force), so no declaration is shared between files of a
+// batch, and the batch is removed afterwards: nothing carries from one file to the next.
+let project: Project | undefined;
+
+function sharedProject(): Project {
+  project ??= new Project({
+    useInMemoryFileSystem: true,
+    skipFileDependencyResolution: true,
+    compilerOptions: {
+      allowJs: true, noLib: true, noResolve: true, types: [], jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ESNext,
+      moduleDetection: ts.ModuleDetectionKind.Force,
+    },
+  });
+  return project;
+}
+
+export function transformSource(text: string, fileName: string, options: TransformOptions): TransformResult {
+  const [result] = transformSources([{ text, fileName }], options);
+  if (result instanceof Error) throw result;
+  return result!;
+}
+
+/** transformSource over several files at once (faster); a file's failure is its result, not a throw. */
+export function transformSources(inputs: readonly SourceInput[], options: TransformOptions): (TransformResult | Error)[] {
+  const sourceFiles = inputs.map((input, i) =>
+    sharedProject().createSourceFile(`/batch/${i}${extensionOf(input.fileName)}`, withoutBom(input.text), { overwrite: true, scriptKind: scriptKindOf(input.fileName) }));
+  try {
+    return inputs.map((input, i) => {
+      try {
+        return transformParsed(input, sourceFiles[i]!, options);
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
+  } finally {
+    for (const sourceFile of sourceFiles) project?.removeSourceFile(sourceFile);
+  }
+}
+
+// Positions are offsets into the text without its byte order mark (ts-morph drops it); the mark
+// is put back on the output.
+const BOM = '\uFEFF';
+const withoutBom = (text: string) => (text.startsWith(BOM) ? text.slice(1) : text);
+
+function transformParsed(input: SourceInput, sourceFile: SourceFile, options: TransformOptions): TransformResult {
+  const { fileName } = input;
+  const bom = input.text.startsWith(BOM) ? BOM : '';
+  const text = withoutBom(input.text);
+  const parseErrors = parseErrorsOf(sourceFile.compilerNode);
+  if (parseErrors.length) throw new ParseError(`does not parse: ${parseErrors[0]}`);
+  const nodes = new FileNodes(sourceFile);
+  const bindings = findBindings(sourceFile, nodes);
+  if (!bindings.importsTfjs) return { text: input.text, changed: false, sites: [] };
+
+  const index = new SymbolIndex(nodes);
+  const style: OutputStyle = isTypeScript(fileName) ? 'grouped-optimizer' : 'train-factory';
+  let sites = findSites({
+    bindings, index,
+    canBuildFactory: style === 'grouped-optimizer' || trainAccess(bindings, index) !== undefined,
+    packageCallees: packageCallees(bindings),
+  });
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  const edits: TextEdit[] = [];
+  if (sites.some((site) => site.converted)) {
+    const plan = planImports(bindings, index, style, { quote: bindings.quote, semicolon: bindings.semicolon, newline });
+    if ('reason' in plan) {
+      sites = sites.map((site) => (site.converted ? { kind: site.kind, node: site.node, converted: false, reason: plan.reason } : site));
+    } else {
+      const render: RenderOptions = { style, decay: options.decay, arch: options.arch, quote: bindings.quote, newline };
+      edits.push(...plan.edits);
+      for (const site of sites) {
+        if (site.converted) edits.push(site.kind === 'factory' ? factoryEdit(site, plan.names, render) : compileStringEdit(site, plan.names, render));
+      }
+    }
+  }
+  if (options.todo) {
+    edits.push(...todoEdits(sourceFile, sites.filter((site): site is UnconvertedSite => !site.converted), newline));
+  }
+  const output = edits.length ? applyEdits(text, edits) : text;
+  const outputErrors = output === text ? [] : syntaxErrors(fileName, output);
+  if (outputErrors.length) throw new Error(`internal error: the converted file would not parse (${outputErrors[0]}); left unchanged`);
+  return { text: bom + output, changed: output !== text, sites: sites.map((site) => siteReport(site, sourceFile)) };
+}
+
+function packageCallees(bindings: Bindings): Set<string> {
+  const { named, namespace } = bindings.packageBindings;
+  const callees = new Set(named.values());
+  if (namespace) for (const name of ['layerDecayGroups', 'groupedOptimizer', 'adamw']) callees.add(`${namespace}.${name}`);
+  return callees;
+}
+
+function siteReport(site: Site, sourceFile: SourceFile): SiteReport {
+  const { line, column } = sourceFile.getLineAndColumnAtPos(site.node.getStart());
+  const report: SiteReport = { line, column, kind: site.kind, converted: site.converted };
+  if (!site.converted) report.reason = site.reason;
+  return report;
+}
