@@ -23,7 +23,8 @@ export DEBIAN_FRONTEND=noninteractive
 if ! apt-cache show chromium >/dev/null 2>&1; then
   $SUDO apt-get update
 fi
-$SUDO apt-get install -y chromium
+# Stale lists name versions the mirror no longer has: refresh them once and try again.
+$SUDO apt-get install -y chromium || { $SUDO apt-get update && $SUDO apt-get install -y chromium; }
 
 if ! "$CHROMIUM" --version >/dev/null 2>&1; then
   echo "scripts/chromium.sh: $CHROMIUM is not runnable after the install" >&2

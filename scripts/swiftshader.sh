@@ -14,6 +14,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
+# With empty or stale package lists the download fails: refresh them once and try again.
 if ! apt-get download chromium-common >/dev/null 2>&1; then
   apt-get update -qq
   apt-get download chromium-common
