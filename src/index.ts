@@ -1,6 +1,6 @@
 // The public surface: re-exports only.
 export { GroupedOptimizer, ParamGroup, type GroupedOptimizerOptions } from './optimizer.js';
-export { install, uninstall, isInstalled, adamw, groupedOptimizer } from './install.js';
+export { install, uninstall, isInstalled, adamw, groupedOptimizer, type GroupedFactories, type InstalledTf } from './install.js';
 export type { GroupSpec, ParamRef } from './groups.js';
 export { RULES, RULE_NAMES, getRule, type RuleName, type UpdateRule } from './rules/index.js';
 export { type Schedule, type ScheduleConfig, type LearningRate, isSchedule, scheduleFromConfig, registerSchedule, defineSchedule } from './schedules.js';

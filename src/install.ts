@@ -4,7 +4,7 @@
 import { GroupedOptimizer, type GroupedOptimizerOptions } from './optimizer.js';
 import type { GroupSpec } from './groups.js';
 import { getRule, type RuleName } from './rules/index.js';
-import { isSchedule } from './schedules.js';
+import { isSchedule, type LearningRate } from './schedules.js';
 
 /** The rules tfjs already has a factory for; adamw is added. */
 const STOCK_FACTORIES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax'] as const;
@@ -48,9 +48,28 @@ export function adamw(groupsOrLr?: unknown, ...rest: unknown[]): GroupedOptimize
   return groupedOptimizer('adamw', ALL_VARIABLES, [groupsOrLr, ...rest]);
 }
 
-export function install<T extends TfNamespace>(tf: T): T {
+type Args = unknown[];
+/** What install adds to tf.train, for TypeScript: use the namespace install returns. */
+export interface GroupedFactories {
+  sgd(groups: readonly GroupSpec[], ...args: Args): GroupedOptimizer;
+  momentum(groups: readonly GroupSpec[], ...args: Args): GroupedOptimizer;
+  adam(groups: readonly GroupSpec[], ...args: Args): GroupedOptimizer;
+  rmsprop(groups: readonly GroupSpec[], ...args: Args): GroupedOptimizer;
+  adagrad(groups: readonly GroupSpec[], ...args: Args): GroupedOptimizer;
+  adadelta(groups: readonly GroupSpec[], ...args: Args): GroupedOptimizer;
+  adamax(groups: readonly GroupSpec[], ...args: Args): GroupedOptimizer;
+  adamw(groupsOrLr?: readonly GroupSpec[] | LearningRate, ...args: Args): GroupedOptimizer;
+}
+/**
+ * tf with tf.train typed to take groups too. tfjs declares tf.train.adam(number) as a static
+ * method, which no declaration merging can overload; so `const tfg = install(tf)` gives the typed view
+ * (the same object at run time).
+ */
+export type InstalledTf<T extends TfNamespace> = T & { train: T['train'] & GroupedFactories };
+
+export function install<T extends TfNamespace>(tf: T): InstalledTf<T> {
   const train = tf.train as TrainNamespace;
-  if (installed.has(train)) return tf;
+  if (installed.has(train)) return tf as InstalledTf<T>;
   const record: Installed = { factories: new Map() };
   for (const rule of STOCK_FACTORIES) {
     const stock = train[rule];
@@ -78,7 +97,7 @@ export function install<T extends TfNamespace>(tf: T): T {
     record.compile = { proto, original };
   }
   installed.set(train, record);
-  return tf;
+  return tf as InstalledTf<T>;
 }
 
 export function uninstall<T extends TfNamespace>(tf: T): T {

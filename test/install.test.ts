@@ -68,6 +68,16 @@ test('install patches the factories, adds adamw, returns tf and is idempotent', 
   assert.is(plain.paramGroups[0]!.weightDecay, 0.01, 'PyTorch default weight decay');
 });
 
+test('the namespace install returns is typed for groups and numbers alike', () => {
+  const tfg = install(tf);
+  const v = tf.variable(tf.zeros([2]));
+  const grouped: GroupedOptimizer = tfg.train.adam([{ params: [v] }], 0.1); // type-checked by the build
+  const stock: tf.AdamOptimizer = tfg.train.adam(0.1);
+  assert.instance(grouped, GroupedOptimizer);
+  assert.is(stock.getClassName(), 'Adam');
+  assert.is(tfg.train.adamw([{ params: [v] }], 0.1).rule.name, 'adamw');
+});
+
 test('positional arguments map to the stock order', () => {
   const v = tf.variable(tf.zeros([2]));
   const adam = train.adam!([{ params: [v] }], 0.003, 0.8, 0.95, 1e-5) as GroupedOptimizer;

