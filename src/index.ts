@@ -1,4 +1,5 @@
 // The public surface: re-exports only.
+import './engines/fused-engines.js'; // registers the fused WebGPU update (no dependency on the webgpu backend package)
 export { GroupedOptimizer, ParamGroup, type GroupedOptimizerOptions } from './optimizer.js';
 export { install, uninstall, isInstalled, adamw, groupedOptimizer, type GroupedFactories, type InstalledTf } from './install.js';
 export type { GroupSpec, ParamRef } from './groups.js';

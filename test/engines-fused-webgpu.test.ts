@@ -1,0 +1,153 @@
+// The fused WebGPU engine on real WebGPU (Dawn over SwiftShader, see test/run.mjs) against the ops
+// path: every rule of the table with three groups, the safety checks shared by all backends, and
+// what only a GPU has: dispatches per step, GPU buffers that must not grow, pipelines compiled once,
+// groups cut into chunks.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { GroupedOptimizer } from '../src/index.js';
+import '../src/engines/fused-engines.js';
+import { releaseWebGpuArenas, webGpuArenaStats } from '../src/engines/webgpu/index.js';
+import { useKernelShapeForTests } from '../src/engines/webgpu/engine.js';
+import { kernelShapeFor } from '../src/engines/webgpu/kernel.js';
+import { limitArenaBindingForTests } from '../src/engines/webgpu/arena.js';
+import { read, releaseWebGpu, useBackend } from './support/backend.js';
+import { RULE_CASES, assertSameTraining, defineEquivalenceTests, defineSafetyTests, makeProblem, trainGroups } from './support/fused-cases.js';
+
+await useBackend('webgpu');
+// Small tensors would otherwise run on the CPU; the GPU must do the work under test.
+tf.env().set('WEBGPU_CPU_FORWARD', false);
+
+interface Prototypes { GPUComputePassEncoder: { prototype: { dispatchWorkgroups(...a: number[]): void } }; GPUDevice: { prototype: { createComputePipeline(d: object): object } } }
+const gpu = globalThis as unknown as Prototypes;
+let dispatches = 0;
+const dispatch = gpu.GPUComputePassEncoder.prototype.dispatchWorkgroups;
+gpu.GPUComputePassEncoder.prototype.dispatchWorkgroups = function (this: unknown, ...args: number[]) {
+  dispatches++;
+  return dispatch.apply(this, args);
+};
+let pipelinesCreated = 0;
+const createComputePipeline = gpu.GPUDevice.prototype.createComputePipeline;
+gpu.GPUDevice.prototype.createComputePipeline = function (this: unknown, d: object) {
+  pipelinesCreated++;
+  return createComputePipeline.call(this, d);
+};
+
+interface BufferManager { getNumUsedBuffers(): number; getNumFreeBuffers(): number; numBytesAllocated: number }
+const bufferManager = () => (tf.backend() as unknown as { bufferManager: BufferManager }).bufferManager;
+
+defineEquivalenceTests('webgpu');
+defineSafetyTests('webgpu', { leakSteps: 1000 });
+
+test('webgpu: a 60-variable model steps in at most 2 dispatches per group (ops path: over 10 per variable)', () => {
+  const shapes = Array.from({ length: 60 }, (_, i) => [i % 3 === 0 ? 1 : 17 + 31 * i]);
+  const count = (engine: 'ops' | 'fused') => {
+    const p = makeProblem(shapes, `dispatch-${engine}`);
+    const groups = [0, 1, 2, 3].map((g) => ({ params: p.vars.filter((_, i) => i % 4 === g), lrScale: 0.5 ** g, weightDecay: g === 0 ? 0 : 0.01 }));
+    const optimizer = new GroupedOptimizer('adamw', groups, { learningRate: 1e-3, engine });
+    const grads = p.vars.map((v) => ({ name: v.name, tensor: tf.onesLike(v) }));
+    optimizer.applyGradients(grads); // first step: slots are created (fills are dispatches too)
+    const before = dispatches;
+    for (let t = 0; t < 3; t++) optimizer.applyGradients(grads);
+    const perStep = (dispatches - before) / 3;
+    optimizer.dispose();
+    tf.dispose(grads.map((g) => g.tensor));
+    p.dispose();
+    return perStep;
+  };
+  const fused = count('fused');
+  const ops = count('ops');
+  assert.ok(ops >= 600, `the ops path should dispatch per variable (${ops} per step): is counting working?`);
+  assert.ok(fused <= 2 * 4, `fused: ${fused} dispatches per step for 4 groups`);
+  assert.ok(fused >= 4, `fused: ${fused} dispatches per step: every group must run`);
+});
+
+test('webgpu: GPU buffers (tfjs pool and arenas) do not grow from step 10 to step 1000', () => {
+  releaseWebGpuArenas(); // count only this test's arenas (older ones would be evicted on the way)
+  const p = makeProblem([[1], [7], [37], [8, 8], [130], [1500]], 'buffers');
+  const optimizer = new GroupedOptimizer('adam', [{ params: p.vars.slice(0, 3), lrScale: 0.5 }, { params: p.vars.slice(3), weightDecay: 0.01 }], { learningRate: 0.01, engine: 'fused' });
+  const snapshot = () => ({
+    used: bufferManager().getNumUsedBuffers(),
+    free: bufferManager().getNumFreeBuffers(),
+    allocated: bufferManager().numBytesAllocated,
+    ...webGpuArenaStats(),
+  });
+  let atStep10 = snapshot();
+  for (let t = 1; t <= 1000; t++) {
+    p.step(optimizer, t);
+    if (t === 10) atStep10 = snapshot();
+  }
+  const after = snapshot();
+  assert.ok(atStep10.arenas >= 1, 'the fused engine must have used an arena');
+  assert.equal(after, atStep10);
+  optimizer.dispose();
+  p.dispose();
+});
+
+test('webgpu: a learning rate that changes every step compiles no new pipeline', async () => {
+  const p = makeProblem([[300], [5]], 'pipelines');
+  const optimizer = new GroupedOptimizer('adam', [{ params: p.vars }], { learningRate: 0.01, engine: 'fused' });
+  p.step(optimizer, 0);
+  const before = pipelinesCreated;
+  const values: number[] = [];
+  for (let t = 1; t < 6; t++) {
+    optimizer.setLearningRate(0.01 / (1 + t));
+    optimizer.paramGroups[0]!.lrScale = 1 / t;
+    p.step(optimizer, t);
+    values.push((await read(p.vars[0]!))[0]!);
+  }
+  assert.is(pipelinesCreated, before, 'pipelines created after the first step');
+  assert.is(new Set(values).size, values.length, 'every step moved the weights');
+  optimizer.dispose();
+  p.dispose();
+});
+
+test('webgpu: groups cut into chunks (a variable split across them) still equal the ops path', async () => {
+  // Adam's arena has 4 segments: 4096 bytes per binding leave 256 elements per chunk, so the
+  // 1500-element variable spans 6 chunks and smaller ones share chunks.
+  limitArenaBindingForTests(4096);
+  releaseWebGpuArenas();
+  try {
+    for (const label of ['adam', 'rmsprop centered momentum']) {
+      const rc = RULE_CASES.find((r) => r.label === label)!;
+      const ops = await trainGroups(rc, 'ops', 30);
+      const before = dispatches;
+      const fused = await trainGroups(rc, 'fused', 30);
+      assert.ok((dispatches - before) / 30 > 3, `chunks must add dispatches (${(dispatches - before) / 30} per step)`);
+      assertSameTraining(fused, ops);
+    }
+  } finally {
+    limitArenaBindingForTests(null);
+    releaseWebGpuArenas();
+  }
+});
+
+test('webgpu: the kernel shape of a hardware GPU (one vec4 per invocation) equals the ops path too', async () => {
+  // The table above ran with this adapter's shape (SwiftShader: runs of vec4s per invocation).
+  const gpuShape = kernelShapeFor({ vendor: 'nvidia', architecture: 'ampere' });
+  assert.not.equal(gpuShape, kernelShapeFor((tf.backend() as unknown as { adapterInfo: { vendor: string; architecture: string } }).adapterInfo));
+  useKernelShapeForTests(gpuShape);
+  try {
+    for (const label of ['adam', 'adamax decay', 'adadelta']) {
+      const rc = RULE_CASES.find((r) => r.label === label)!;
+      assertSameTraining(await trainGroups(rc, 'fused', 30), await trainGroups(rc, 'ops', 30));
+    }
+  } finally {
+    useKernelShapeForTests(null);
+  }
+});
+
+test('webgpu: with WEBGPU_CPU_FORWARD on (data still on the CPU), fused equals ops', async () => {
+  tf.env().set('WEBGPU_CPU_FORWARD', true);
+  try {
+    for (const label of ['adamw', 'momentum nesterov']) {
+      const rc = RULE_CASES.find((r) => r.label === label)!;
+      assertSameTraining(await trainGroups(rc, 'fused', 20), await trainGroups(rc, 'ops', 20));
+    }
+  } finally {
+    tf.env().set('WEBGPU_CPU_FORWARD', false);
+  }
+});
+
+test.after(() => releaseWebGpu());
+test.run();

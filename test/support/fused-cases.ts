@@ -1,0 +1,210 @@
+// What the fused-engine tests (test/engines-fused-<backend>.test.ts) share: the table of cases, a
+// trainer that runs the same problem through the ops path and the fused path, and the safety checks
+// every backend must pass. The reference is always the ops path (tfjs ops, one kernel per
+// operation), never the fused code itself, so a wrong fused engine fails.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import { GroupedOptimizer } from '../../src/index.js';
+import { RULE_CASES, initialValues, maxRelativeDifference, quadratic } from './rule-cases.js';
+import { read } from './backend.js';
+
+export { RULE_CASES };
+export type Engine = 'ops' | 'fused';
+
+/**
+ * The groups of every case: scales and weight decays differ (so each rule runs with and without its
+ * decay line, L2 or AdamW's decoupled one), sizes are no multiples of 4 or of a workgroup, and one
+ * variable has a single element.
+ */
+export const FUSED_GROUPS = [
+  { shapes: [[1], [7]], lrScale: 1, weightDecay: 0 },
+  { shapes: [[37], [8, 8], [130]], lrScale: 0.5, weightDecay: 0.05 },
+  { shapes: [[1500], [7, 37]], lrScale: 0.1, weightDecay: 0.01 },
+];
+
+export const STEPS = 100;
+export const TOLERANCE = 1e-5;
+
+export interface Problem {
+  vars: tf.Variable[];
+  /** Every variable is named `${prefix}/v${i}`; the prefix is unique to the problem. */
+  prefix: string;
+  step(optimizer: tf.Optimizer, t: number): void;
+  dispose(): void;
+}
+
+let problemCount = 0;
+
+/**
+ * Variables with fixed starting values, and a step that applies the gradient of the convex loss
+ * sum(c * (p - target - wobble(t))^2): the same gradients, as tfjs ops, for both engines. The
+ * target wobbles so that gradients vary (centered rmsprop needs it, see optimizer-matches-stock).
+ */
+export function makeProblem(shapes: number[][], label: string): Problem {
+  const prefix = `${label}-${problemCount++}`;
+  const vars = shapes.map((shape, i) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    return tf.variable(tf.tensor(initialValues(size, 10 + i).map((x) => x + 2), shape), true, `${prefix}/v${i}`);
+  });
+  const qs = shapes.map((shape, i) => quadratic(shape.reduce((a, b) => a * b, 1), 20 + i));
+  const twoC = qs.map((q, i) => tf.tensor(Float32Array.from(q.c, (c) => 2 * c), shapes[i]));
+  const target = qs.map((q, i) => tf.tensor(Float32Array.from(q.target), shapes[i]));
+  return {
+    vars,
+    prefix,
+    step(optimizer, t) {
+      const wobble = Math.fround(Math.sin(0.7 * t));
+      tf.tidy(() => {
+        optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: tf.mul(twoC[i]!, tf.sub(v, tf.add(target[i]!, wobble))) })));
+      });
+    },
+    dispose() { tf.dispose([...vars, ...twoC, ...target]); },
+  };
+}
+
+export function groupedOptimizer(rule: string, learningRate: number, options: Record<string, unknown>, engine: Engine, vars: tf.Variable[]): GroupedOptimizer {
+  let next = 0;
+  const groups = FUSED_GROUPS.map((g) => {
+    const params = vars.slice(next, next + g.shapes.length);
+    next += g.shapes.length;
+    return { params, lrScale: g.lrScale, weightDecay: g.weightDecay };
+  });
+  return new GroupedOptimizer(rule, groups, { learningRate, engine, ...options });
+}
+
+export interface Trained { params: Float32Array[]; state: Map<string, Float32Array>; moved: number }
+
+/** Trains the table's groups for `steps` steps and reads params and every slot back. */
+export async function trainGroups(rc: (typeof RULE_CASES)[number], engine: Engine, steps = STEPS): Promise<Trained> {
+  const problem = makeProblem(FUSED_GROUPS.flatMap((g) => g.shapes), engine);
+  const start = await Promise.all(problem.vars.map(read));
+  const optimizer = groupedOptimizer(rc.rule, rc.learningRate, rc.options, engine, problem.vars);
+  for (let t = 0; t < steps; t++) problem.step(optimizer, t);
+  const params = await Promise.all(problem.vars.map(async (v) => (await read(v)).slice()));
+  const state = new Map<string, Float32Array>();
+  for (const w of await optimizer.getWeights()) {
+    // Names are `${prefix}/v${i}/${slot}`; drop the per-run prefix so both runs line up.
+    state.set(w.name.replace(`${problem.prefix}/`, ''), (await read(w.tensor)).slice());
+  }
+  const moved = Math.max(...params.map((p, i) => maxRelativeDifference(p, start[i]!)));
+  optimizer.dispose();
+  problem.dispose();
+  return { params, state, moved };
+}
+
+/** Asserts bit-equal arrays, naming the first difference (uvu's diff of a long array is unreadable). */
+export function assertSameValues(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string) {
+  assert.is(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) assert.unreachable(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+/** Asserts that two trainings agree within TOLERANCE, param by param and slot by slot. */
+export function assertSameTraining(fused: Trained, ops: Trained) {
+  assert.ok(ops.moved > 1e-3, `the ops path must move the weights (moved ${ops.moved})`);
+  ops.params.forEach((expected, i) => {
+    const diff = maxRelativeDifference(fused.params[i]!, expected);
+    assert.ok(diff <= TOLERANCE, `param ${i}: max relative difference ${diff.toExponential(2)} > ${TOLERANCE}`);
+  });
+  assert.equal([...fused.state.keys()], [...ops.state.keys()], 'the same optimizer weights');
+  for (const [name, expected] of ops.state) {
+    if (name === 'iter') continue;
+    const diff = maxRelativeDifference(fused.state.get(name)!, expected);
+    assert.ok(diff <= TOLERANCE, `slot ${name}: max relative difference ${diff.toExponential(2)} > ${TOLERANCE}`);
+  }
+}
+
+/** For each case of the table: the fused engine follows the ops path for STEPS steps. */
+export function defineEquivalenceTests(backend: string) {
+  for (const rc of RULE_CASES) {
+    test(`${backend}: ${rc.label}, fused equals ops after ${STEPS} steps (3 groups, 7 variables)`, async () => {
+      const ops = await trainGroups(rc, 'ops');
+      const fused = await trainGroups(rc, 'fused');
+      assertSameTraining(fused, ops);
+    });
+  }
+}
+
+/** Checks that hold on every backend with a fused engine. `leakSteps`: how long the leak check runs. */
+export function defineSafetyTests(backend: string, { leakSteps }: { leakSteps: number }) {
+  const adam = RULE_CASES.find((r) => r.label === 'adam')!;
+
+  test(`${backend}: a variable sharing its data id (tf.variable(t), clone, reshape) leaves the other tensors alone`, async () => {
+    const t = tf.tensor1d(initialValues(1200, 1));
+    const before = (await read(t)).slice();
+    const v = tf.variable(t, true, `fused-test-shared-${backend}`); // shares t's data id
+    const alias = v.clone(); // shares it too
+    const reshaped = v.reshape([40, 30]);
+    const optimizer = new GroupedOptimizer('adam', [{ params: [v] }], { learningRate: 0.1, engine: 'fused' });
+    tf.tidy(() => optimizer.applyGradients([{ name: v.name, tensor: tf.onesLike(v) }]));
+    assertSameValues(await read(t), before, 't (the tensor the variable was made from)');
+    assertSameValues(await read(alias), before, 'the clone');
+    assertSameValues(await read(reshaped), before, 'the reshaped tensor');
+    const after = await read(v);
+    assert.ok(Math.abs(after[0]! - (before[0]! - 0.1)) < 1e-5, `the variable moved by lr: ${before[0]} -> ${after[0]}`);
+    optimizer.dispose();
+    tf.dispose([t, v, alias, reshaped]);
+  });
+
+  test(`${backend}: reads after a step see the new values, also when the old ones were read before`, async () => {
+    const p = makeProblem([[1300], [3]], `reads-${backend}`);
+    const q = makeProblem([[1300], [3]], `reads-ops-${backend}`);
+    const optFused = new GroupedOptimizer('adam', [{ params: p.vars }], { learningRate: 0.01, engine: 'fused' });
+    const optOps = new GroupedOptimizer('adam', [{ params: q.vars }], { learningRate: 0.01, engine: 'ops' });
+    for (let t = 0; t < 3; t++) {
+      const stale = (await read(p.vars[0]!)).slice(); // caches a CPU copy on GPU backends
+      p.step(optFused, t);
+      q.step(optOps, t);
+      const fresh = await read(p.vars[0]!);
+      assert.not.equal(fresh, stale, `step ${t}: data() returned the values from before the step`);
+      assert.ok(maxRelativeDifference(fresh, await read(q.vars[0]!)) <= TOLERANCE, `step ${t}: fused differs from ops`);
+    }
+    optFused.dispose();
+    optOps.dispose();
+    p.dispose();
+    q.dispose();
+  });
+
+  test(`${backend}: tf.memory() is steady from step 10 to step ${leakSteps}`, () => {
+    const p = makeProblem(FUSED_GROUPS.flatMap((g) => g.shapes), `leak-${backend}`);
+    const optimizer = groupedOptimizer('rmsprop', 0.01, { centered: true, momentum: 0.5 }, 'fused', p.vars);
+    let atStep10 = { numTensors: 0, numBytes: 0 };
+    for (let t = 1; t <= leakSteps; t++) {
+      p.step(optimizer, t);
+      if (t === 10) atStep10 = tf.memory();
+    }
+    const after = tf.memory();
+    assert.is(after.numTensors, atStep10.numTensors, 'live tensors');
+    assert.is(after.numBytes, atStep10.numBytes, 'live bytes');
+    optimizer.dispose();
+    p.dispose();
+  });
+
+  test(`${backend}: setWeights after fused steps continues exactly where getWeights left off; the loaded tensors stay intact`, async () => {
+    const a = makeProblem(FUSED_GROUPS.flatMap((g) => g.shapes), `save-${backend}`);
+    const b = makeProblem(FUSED_GROUPS.flatMap((g) => g.shapes), `load-${backend}`);
+    const optA = groupedOptimizer(adam.rule, adam.learningRate, adam.options, 'fused', a.vars);
+    for (let t = 0; t < 10; t++) a.step(optA, t);
+    // A second optimizer on a copy of the model, loaded from the first one's weights.
+    // (assign of a clone: b's variables share a's data ids, which the fused engine must respect)
+    tf.tidy(() => a.vars.forEach((v, i) => b.vars[i]!.assign(v.clone())));
+    const saved = await optA.getWeights();
+    const loaded = saved.map((w) => ({ name: w.name.replace(`${a.prefix}/`, `${b.prefix}/`), tensor: tf.clone(w.tensor) }));
+    const loadedValues = await Promise.all(loaded.map(async (w) => (await read(w.tensor)).slice()));
+    const optB = groupedOptimizer(adam.rule, adam.learningRate, adam.options, 'fused', b.vars);
+    await optB.setWeights(loaded);
+    for (let t = 10; t < 20; t++) {
+      a.step(optA, t);
+      b.step(optB, t);
+    }
+    for (let i = 0; i < a.vars.length; i++) assertSameValues(await read(b.vars[i]!), await read(a.vars[i]!), `variable ${i}`);
+    for (let i = 0; i < loaded.length; i++) assertSameValues(await read(loaded[i]!.tensor), loadedValues[i]!, `loaded tensor ${loaded[i]!.name}`);
+    optA.dispose();
+    optB.dispose();
+    tf.dispose(loaded.map((w) => w.tensor));
+    a.dispose();
+    b.dispose();
+  });
+}
