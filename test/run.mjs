@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { swiftshaderEnv } from '../scripts/swiftshader-env.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
@@ -24,13 +25,7 @@ if (selected.length === 0) {
   process.exit(1);
 }
 
-const swiftshader = join(root, '.swiftshader');
-const env = {
-  ...process.env,
-  XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp',
-  LD_LIBRARY_PATH: [swiftshader, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-  VK_ICD_FILENAMES: join(swiftshader, 'vk_swiftshader_icd.json'),
-};
+const env = swiftshaderEnv(root);
 
 let passed = 0;
 let failed = 0;
