@@ -152,15 +152,16 @@ export class GroupLookup {
     return result;
   }
 
+  /** The group of every name resolved so far (what paramGroups[i].params lists). */
+  resolvedNames(): ReadonlyMap<string, number> {
+    return this.cache;
+  }
+
   private find(name: string): number {
-    const claims = new Set<number>();
     for (const g of this.groups) if (g.variables.has(name)) return g.index;
-    for (const g of this.groups) if (g.names.includes(name)) claims.add(g.index);
-    if (claims.size === 0) {
-      const bare = withoutUniqueSuffix(name);
-      for (const g of this.groups) if (g.names.some((n) => withoutUniqueSuffix(n) === bare)) claims.add(g.index);
-    }
-    for (const g of this.groups) if (g.patterns.some((p) => testPattern(p, name))) claims.add(g.index);
+    // An exact name wins over a name that only matches across the reload suffix.
+    const exact = this.groups.some((g) => g.names.includes(name));
+    const claims = new Set(this.groups.filter((g) => claimsByReference(g, name, exact)).map((g) => g.index));
     if (claims.size > 1) {
       const where = [...claims].map((i) => describeGroup(i, this.groups[i]!.name)).join(' and ');
       throw new Error(`variable '${name}' is in two groups: ${where}`);
@@ -175,8 +176,7 @@ export class GroupLookup {
     const problems: string[] = [];
     for (const g of this.groups) {
       if (g.variables.size > 0) continue;
-      const matched = names.some((n) => g.names.includes(n) || g.names.some((x) => withoutUniqueSuffix(x) === withoutUniqueSuffix(n)) || g.patterns.some((p) => testPattern(p, n)));
-      if (!matched) {
+      if (!names.some((n) => claimsByReference(g, n, false))) {
         const refs = [...g.names.map((n) => `'${n}'`), ...g.patterns.map(String)].join(', ');
         problems.push(`${describeGroup(g.index, g.name)} is empty: no variable matches ${refs}`);
       }
@@ -185,12 +185,20 @@ export class GroupLookup {
   }
 }
 
+/** Whether a group's names or patterns take `name` (across the reload suffix unless `exactOnly`). */
+function claimsByReference(g: GroupDefinition, name: string, exactOnly: boolean): boolean {
+  const bare = withoutUniqueSuffix(name);
+  const byName = exactOnly ? g.names.includes(name) : g.names.some((n) => n === name || withoutUniqueSuffix(n) === bare);
+  return byName || g.patterns.some((p) => testPattern(p, name));
+}
+
 function testPattern(p: RegExp, name: string) {
   p.lastIndex = 0; // a /g or /y pattern keeps state between calls
   return p.test(name);
 }
 
-function checkNonNegative(value: unknown, what: string): number {
+/** `what must be a finite number >= 0`: the one check for rates, scales and decays. */
+export function checkNonNegative(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new Error(`${what} must be a finite number >= 0, got ${describeValue(value)}`);
   }

@@ -6,7 +6,7 @@ import { compileRule, scalarInputs, type CompiledRule, type HyperValue, type Upd
 import { getRule } from './rules/index.js';
 import { ADAMW_DEFAULT_WEIGHT_DECAY } from './rules/adamw.js';
 import {
-  GroupLookup, checkHyperparameter, defineGroups, describeGroup, describeValue, withoutUniqueSuffix,
+  GroupLookup, checkHyperparameter, checkNonNegative, defineGroups, describeGroup, describeValue, withoutUniqueSuffix,
   type GroupDefinition, type GroupSpec,
 } from './groups.js';
 import { groupRate, isSchedule, scheduleFromConfig, scheduleMinLr, type LearningRate, type ScheduleConfig } from './schedules.js';
@@ -53,20 +53,14 @@ export class ParamGroup {
   get name() { return this.def.name; }
   get lrScale() { return this.def.lrScale; }
   set lrScale(value: number) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new Error(`${describeGroup(this.index, this.name)}: lrScale must be a finite number >= 0, got ${describeValue(value)}`);
-    }
-    this.def.lrScale = value;
+    this.def.lrScale = checkNonNegative(value, `${describeGroup(this.index, this.name)}: lrScale`);
   }
   get weightDecay() { return this.def.weightDecay; }
   /** The effective learning rate the next step uses. */
   get lr(): number { return this.optimizer.groupLearningRate(this.def.index, this.optimizer.iterations); }
   /** Sets the rate the group uses as is, PyTorch style (`group['lr'] = ...`); setLearningRate clears it. */
   set lr(value: number) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new Error(`${describeGroup(this.index, this.name)}: lr must be a finite number >= 0, got ${describeValue(value)}`);
-    }
-    this.lrOverride = value;
+    this.lrOverride = checkNonNegative(value, `${describeGroup(this.index, this.name)}: lr`);
   }
   /** Names of the variables in the group (those given as objects, and those resolved so far by name or pattern). */
   get params(): string[] { return this.optimizer.variableNamesOf(this.def.index); }
@@ -92,8 +86,6 @@ export class GroupedOptimizer extends tfc.Optimizer {
   private readonly defaultGroupIndex: number | null;
   private readonly engineChoice: EngineChoice;
   private readonly state = new Map<string, VariableState>();
-  /** Group index of each variable that has had a step, by name. */
-  private readonly groupOfVariable = new Map<string, number>();
   /** Slots loaded by setWeights for variables not seen yet (a model just reloaded), by saved name. */
   private readonly pending = new Map<string, tfc.Variable>();
   private checkedPatterns = false;
@@ -112,8 +104,7 @@ export class GroupedOptimizer extends tfc.Optimizer {
       if (given === undefined || given === null) this.hyper[key] = def === BACKEND_EPSILON ? tfc.backend().epsilon() : def;
       else this.hyper[key] = checkHyperparameter(this.rule, key, given, `${this.rule.name} optimizer`);
     }
-    const wd = options.weightDecay ?? (this.rule.name === 'adamw' ? ADAMW_DEFAULT_WEIGHT_DECAY : 0);
-    if (typeof wd !== 'number' || !Number.isFinite(wd) || wd < 0) throw new Error(`${this.rule.name} optimizer: weightDecay must be a finite number >= 0, got ${describeValue(wd)}`);
+    const wd = checkNonNegative(options.weightDecay ?? (this.rule.name === 'adamw' ? ADAMW_DEFAULT_WEIGHT_DECAY : 0), `${this.rule.name} optimizer: weightDecay`);
     this.defaultWeightDecay = wd;
     const specs = groups.map((g) => ('weightDecay' in g ? g : { ...g, weightDecay: wd }));
     this.groups = defineGroups(specs, this.rule);
@@ -149,7 +140,7 @@ export class GroupedOptimizer extends tfc.Optimizer {
 
   variableNamesOf(index: number): string[] {
     const names = new Set(this.groups[index]!.variables.keys());
-    for (const [name, group] of this.groupOfVariable) if (group === index) names.add(name);
+    for (const [name, group] of this.lookup.resolvedNames()) if (group === index) names.add(name);
     return [...names];
   }
 
@@ -180,7 +171,6 @@ export class GroupedOptimizer extends tfc.Optimizer {
       const variable = registered[name]!;
       if (!variable.trainable) return;
       const plan = plans[groupOf[i]!]!;
-      this.groupOfVariable.set(name, groupOf[i]!);
       const state = this.stateOf(variable, plan.rule);
       plan.entries.push({ param: variable, grad: tensor, slots: plan.rule.slotNames.map((s) => state.slots.get(s)!) });
     });
