@@ -21,7 +21,7 @@ export function wasmSimdFloor(params) {
     async step() {
       t++;
       const scalars = scalarInputs(rule, { ...hyper, ...rule.rule.stepScalars(hyper, t) });
-      run(0, n4 * 16, n4 * 32, n4 * 48, n4, ...rule.scalarNames.map((s) => scalars[s]));
+      run(0, 0, n4 * 16, n4 * 32, n4 * 48, n4, ...rule.scalarNames.map((s) => scalars[s]));
     },
     dispose() {},
   };
