@@ -5,12 +5,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { GroupedOptimizer } from '../../src/index.js';
+import { GroupedOptimizer, type UpdateEngine } from '../../src/index.js';
 import { RULE_CASES, initialValues, maxRelativeDifference, quadratic } from './rule-cases.js';
 import { read } from './backend.js';
 
 export { RULE_CASES };
-export type Engine = 'ops' | 'fused';
+/** 'ops', 'fused' (the backend's engine from the table), or an engine object made with test options. */
+export type Engine = 'ops' | 'fused' | UpdateEngine;
 
 /**
  * The groups of every case: scales and weight decays differ (so each rule runs with and without its
@@ -77,7 +78,7 @@ export interface Trained { params: Float32Array[]; state: Map<string, Float32Arr
 
 /** Trains the table's groups for `steps` steps and reads params and every slot back. */
 export async function trainGroups(rc: (typeof RULE_CASES)[number], engine: Engine, steps = STEPS): Promise<Trained> {
-  const problem = makeProblem(FUSED_GROUPS.flatMap((g) => g.shapes), engine);
+  const problem = makeProblem(FUSED_GROUPS.flatMap((g) => g.shapes), typeof engine === 'string' ? engine : engine.name);
   const start = await Promise.all(problem.vars.map(read));
   const optimizer = groupedOptimizer(rc.rule, rc.learningRate, rc.options, engine, problem.vars);
   for (let t = 0; t < steps; t++) problem.step(optimizer, t);
