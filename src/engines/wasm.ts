@@ -3,11 +3,12 @@
 // everything where SIMD or the heap's memory is not available, go through the same fused JS loop
 // as cpu over Float32Array views of the heap. Both give the same bits.
 //
-// The parameter is written to a fresh tensor (a new data id), never in place: the wasm backend keeps
-// state derived from a tensor's data keyed by its data id (XNNPACK's packed matMul and conv weights,
-// freed when the data id is disposed), so an in-place write would leave the next forward pass on the
-// old weights. Assigning the fresh tensor disposes the old data id, which drops that state. The
-// slots are only ever read by this engine, so they are updated in place.
+// In place, and then the backend is told: the wasm backend keeps state derived from a tensor's data
+// keyed by its tensor id (XNNPACK's packed matMul and conv weights), which an in-place write alone
+// would leave stale (the next forward pass computed with the old weights). `invalidate` drops that
+// state as disposing the tensor would, keeping the memory. Measured on the ViT-Ti set (bench): 7.7
+// ms per step this way, 9.5 ms writing each parameter to a fresh tensor and assigning it, and 7.3
+// ms for the stale in-place write; on 2,000 tiny variables 7.3, 14.9 and 4.6 ms.
 import * as tfc from '@tensorflow/tfjs-core';
 import type { GroupStep, UpdateEngine } from './engine.js';
 import { jsKernel } from './js-kernel.js';
@@ -16,8 +17,19 @@ import { ensureOwnData } from './in-place.js';
 
 interface WasmBackend {
   typedArrayFromHeap(t: tfc.TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: 'float32'): tfc.TensorInfo;
-  wasm?: { asm?: { memory?: unknown } };
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } };
+  wasm: { asm?: { memory?: unknown }; tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, offset: number): void } };
+}
+
+/**
+ * Tells the backend that a tensor's data changed in place: its C++ side drops the tensor id (running
+ * the disposal callbacks that free state derived from the data, such as XNNPACK's packed weights)
+ * and registers the same id at the same memory again. The memory itself is not freed.
+ */
+function invalidate(backend: WasmBackend, t: tfc.TensorInfo, size: number) {
+  const { id, memoryOffset } = backend.dataIdMap.get(t.dataId);
+  backend.wasm.tfjs.disposeData(id);
+  backend.wasm.tfjs.registerTensor(id, size, memoryOffset);
 }
 
 /** The backend heap's WebAssembly.Memory, where reachable (the emscripten module's `asm.memory`). */
@@ -37,20 +49,14 @@ export const wasmEngine: UpdateEngine = {
     const scalarArgs = rule.scalarNames.map((s) => scalars[s]!);
     for (const { param, grad, slots } of entries) {
       // Allocations may grow the heap, which detaches older views: take views and offsets after them.
+      ensureOwnData(param, () => view(param));
       for (const s of slots) ensureOwnData(s, () => view(s));
-      const output = backend.makeOutput(param.shape, 'float32');
-      const p = view(param), out = view(output), g = view(grad), s = slots.map(view);
+      const p = view(param), g = view(grad), s = slots.map(view);
       const n4 = simd ? p.length >>> 2 : 0;
-      if (n4 > 0) simd!(p.byteOffset, out.byteOffset, g.byteOffset, ...s.map((a) => a.byteOffset), n4, ...scalarArgs);
+      if (n4 > 0) simd!(p.byteOffset, p.byteOffset, g.byteOffset, ...s.map((a) => a.byteOffset), n4, ...scalarArgs);
       const done = n4 * 4;
-      if (done < p.length) {
-        // The JS loop updates in place: start the output's tail from the old values.
-        out.set(p.subarray(done), done);
-        kernel(out.subarray(done), g.subarray(done), s.map((a) => a.subarray(done)), scalars);
-      }
-      const fresh = tfc.engine().makeTensorFromTensorInfo(output);
-      param.assign(fresh);
-      fresh.dispose();
+      if (done < p.length) kernel(p.subarray(done), g.subarray(done), s.map((a) => a.subarray(done)), scalars);
+      invalidate(backend, param, p.length);
     }
   },
 };
