@@ -219,5 +219,14 @@ export function userTrainingSuite(backend: BackendName) {
       assertSameRun(await trainResumed(model, make('auto'), 2, EPOCHS - 2), ops, `${backend} adamw layer decay, saved after 2 epochs and resumed`);
     });
   }
+  s(`an int32 gradient moves a variable as its float32 value does (${backend}, default engine)`, async () => {
+    const [a, b] = [0, 1].map((i) => tf.variable(tf.fill([9], 2), true, `int-grad-${backend}-${i}`));
+    const opt = new GroupedOptimizer('adam', [{ params: [a!, b!] }], { learningRate: 0.1 });
+    const g = [3, -1, 0, 7, 2, -5, 1, 1, 4];
+    opt.applyGradients([{ name: a!.name, tensor: tf.tensor1d(g, 'int32') }, { name: b!.name, tensor: tf.tensor1d(g, 'float32') }]);
+    assert.equal(Array.from(await read(a!)), Array.from(await read(b!)));
+    opt.dispose();
+    tf.dispose([a!, b!]);
+  });
   return s;
 }
