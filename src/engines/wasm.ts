@@ -14,10 +14,11 @@ import type { GroupStep, UpdateEngine } from './engine.js';
 import { jsKernel } from './js-kernel.js';
 import { simdKernel } from './wasm-simd-kernel.js';
 import { ensureOwnData } from './in-place.js';
+import { opsEngine } from './ops.js';
 
 interface WasmBackend {
   typedArrayFromHeap(t: tfc.TensorInfo): Float32Array;
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } };
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; dtype: string } };
   wasm: { asm?: { memory?: unknown }; tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, offset: number): void } };
 }
 
@@ -42,6 +43,11 @@ export const wasmEngine: UpdateEngine = {
   name: 'wasm',
   run({ rule, scalars, entries }: GroupStep) {
     const backend = tfc.backend() as unknown as WasmBackend;
+    // Data stored as another dtype than the tensor says (a cast that relabels int32 data): the portable path.
+    if (entries.some(({ param, grad, slots }) => [param, grad, ...slots].some((t) => backend.dataIdMap.get(t.dataId).dtype !== 'float32'))) {
+      opsEngine.run({ rule, scalars, entries });
+      return;
+    }
     const view = (t: tfc.TensorInfo) => backend.typedArrayFromHeap(t);
     const kernel = jsKernel(rule);
     const memory = heapMemory(backend);
