@@ -162,7 +162,8 @@ export function problemOf({ what, actual, expected }: Comparison): string | null
 
 const fmt = (xs: number[]) => `[${xs.slice(0, 3).map((v) => v.toPrecision(5)).join(', ')}, …, ${xs.at(-1)!.toPrecision(5)}]`;
 
-async function saveWithOptimizer(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+/** model.save with the optimizer, into memory and through JSON as a file would be. */
+export async function saveWithOptimizer(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     saved = artifacts;
