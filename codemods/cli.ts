@@ -7,10 +7,11 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
+import { ARCH_NAMES } from '../src/layer-decay/resolvers/resolver.js';
 import { formatReport } from './report.js';
 import { runCodemod } from './runner.js';
 
-export const ARCHES = ['auto', 'vit', 'beit', 'bert', 'convnext', 'swin', 'sequential'];
+const ARCHES: readonly string[] = ['auto', ...ARCH_NAMES];
 
 const USAGE = `usage: tfjs-layer-decay codemod <paths or globs...> --decay <d> [options]
 

@@ -151,7 +151,7 @@ test('a BERT model.json: arch bert, picked by auto', async () => {
 });
 
 test('through the real command: tfjs-layer-decay inspect', () => {
-  const cli = resolve(import.meta.dirname, '../src/cli.js');
+  const cli = resolve(import.meta.dirname, '../bin/tfjs-layer-decay.js');
   const result = spawnSync(process.execPath, [cli, 'inspect', vitJson, '--decay', '0.75', '--weight-decay', '0.05'], { encoding: 'utf8' });
   assert.is(result.status, 0, result.stderr);
   assert.fixture(result.stdout, VIT_TABLE);
