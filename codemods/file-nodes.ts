@@ -63,6 +63,17 @@ export class FileNodes {
     return found.sort((a, b) => a.pos - b.pos).map((node) => this.wrap<Identifier>(node));
   }
 
+  /** The nodes inside a node that pass a test, found by a walk over the compiler's tree (only they are wrapped). */
+  findWithin<T extends Node>(region: Node, test: (node: ts.Node) => boolean): T[] {
+    const found: T[] = [];
+    const visit = (node: ts.Node): void => {
+      if (test(node)) found.push(this.wrap<T>(node));
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(region.compilerNode, visit);
+    return found;
+  }
+
   /** Whether the file uses the name anywhere (a new import must not collide with it). */
   uses(name: string): boolean {
     return this.rawIdentifiers.has(name);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { discoverFiles } from './file-discovery.js';
 import { dirtyWorkTrees, type DirtyTree } from './git-status.js';
-import { mayHoldOptimizerCode } from './prefilter.js';
+import { mayHoldSite } from './prefilter.js';
 import { summarize, type FileReport, type Report } from './report.js';
 import type { TransformOptions, TransformResult } from './transform.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -52,7 +52,7 @@ export async function runCodemod(options: RunOptions): Promise<RunOutcome> {
       reports.push({ path, status: 'error', sites: [], error: `cannot read: ${messageOf(error)}` });
       continue;
     }
-    if (!mayHoldOptimizerCode(text)) {
+    if (!mayHoldSite(text)) {
       reports.push({ path, status: 'skipped', sites: [] });
       continue;
     }

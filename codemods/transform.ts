@@ -96,15 +96,15 @@ function transformParsed(input: SourceInput, sourceFile: SourceFile, options: Tr
   if (parseErrors.length) throw new ParseError(`does not parse: ${parseErrors[0]}`);
   const nodes = new FileNodes(sourceFile);
   const bindings = findBindings(sourceFile, nodes);
-  if (!bindings.importsTfjs) return { text: input.text, changed: false, sites: [] };
+  // A file that neither imports tfjs nor names `tf` (a global or a parameter, reported) holds no site.
+  if (!bindings.importsTfjs && !nodes.uses('tf')) return { text: input.text, changed: false, sites: [] };
 
-  const index = new SymbolIndex(nodes);
-  const style: OutputStyle = isTypeScript(fileName) ? 'grouped-optimizer' : 'train-factory';
-  let sites = findSites({
-    bindings, index,
-    canBuildFactory: style === 'grouped-optimizer' || trainAccess(bindings, index) !== undefined,
-    packageCallees: packageCallees(bindings),
-  });
+  const index = new SymbolIndex(nodes, () => sourceFile.getProject().getTypeChecker());
+  // JavaScript calls tf.train.<rule>(groups, ...) after install(tf) where the file has a tf.train
+  // to call; TypeScript (whose tf.train types take numbers), and JavaScript that imports only
+  // tfjs-layers (no tf.train), call groupedOptimizer.
+  const style: OutputStyle = !isTypeScript(fileName) && trainAccess(bindings, index) !== undefined ? 'train-factory' : 'grouped-optimizer';
+  let sites = findSites({ bindings, index, packageCallees: packageCallees(bindings) });
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   const edits: TextEdit[] = [];
   if (sites.some((site) => site.converted)) {
