@@ -2,7 +2,8 @@
 // list) can be evaluated at another: where the optimizer is built. Moving `model` into
 // `tf.train.adam(layerDecayGroups(model, ...))` is only safe when `model` there is the same,
 // already initialized variable, and is not replaced afterwards.
-import { Node, SyntaxKind, type Identifier } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.cjs';
+import type { Identifier } from 'ts-morph';
 import { isWrite, type SymbolIndex } from './references.js';
 
 /** Why `expression` cannot be evaluated at `site` with the same meaning; undefined when it can. */

@@ -1,7 +1,8 @@
 // How a file binds tfjs and this package: the names the rest of the codemod looks for (tf.train,
 // a `train` import, tf.sequential), where new imports go, and the file's quote and semicolon style.
 // Detected through the import, whatever its alias (DESIGN.md "Codemod").
-import { Node, SyntaxKind, type Identifier, type SourceFile, type Statement, type StringLiteral } from 'ts-morph';
+import { Node, SyntaxKind, ts } from './ts-morph.cjs';
+import type { SourceFile, Statement, StringLiteral } from 'ts-morph';
 import type { FileNodes } from './file-nodes.js';
 import { extensionOf } from './extensions.js';
 
@@ -72,6 +73,13 @@ function moduleKind(specifier: string): ModuleKind | undefined {
   if (TFJS_MODULES.has(specifier)) return 'tfjs';
   if (specifier === PACKAGE_NAME) return 'package';
   return undefined;
+}
+
+/** Whether a compiler node may be `require('x')`, `import('x')` or `await import('x')` (a cheap test before wrapping it). */
+function isRequireOrImport(node: ts.Node): boolean {
+  const call = ts.isAwaitExpression(node) ? node.expression : node;
+  return ts.isCallExpression(call) && call.arguments.length === 1
+    && ((ts.isIdentifier(call.expression) && call.expression.text === 'require') || call.expression.kind === ts.SyntaxKind.ImportKeyword);
 }
 
 /** The module name (a string literal) of `require('x')` or `await import('x')`, else undefined. */
@@ -159,7 +167,7 @@ export function findBindings(sourceFile: SourceFile, nodes: FileNodes): Bindings
     }
   }
 
-  for (const declaration of nodes.variableDeclarations()) {
+  for (const declaration of nodes.declarationsWhere((raw) => raw.initializer !== undefined && isRequireOrImport(raw.initializer))) {
     const initializer = declaration.getInitializer();
     const name = declaration.getNameNode();
     const specifier = requiredModuleName(initializer);
@@ -190,7 +198,9 @@ export function findBindings(sourceFile: SourceFile, nodes: FileNodes): Bindings
   }
 
   // Aliases of tf.train through a variable: `const train = tf.train`, `const { train } = tf`.
-  for (const declaration of nodes.variableDeclarations()) {
+  const mayAliasTrain = (raw: ts.VariableDeclaration) => raw.initializer !== undefined
+    && ((ts.isPropertyAccessExpression(raw.initializer) && raw.initializer.name.text === 'train') || (ts.isObjectBindingPattern(raw.name) && ts.isIdentifier(raw.initializer)));
+  for (const declaration of nodes.declarationsWhere(mayAliasTrain)) {
     const initializer = declaration.getInitializer();
     const name = declaration.getNameNode();
     if (Node.isIdentifier(name) && initializer && isTfjsTrain(initializer, bindings)) bindings.trainNames.push(name.getText());
@@ -202,7 +212,7 @@ export function findBindings(sourceFile: SourceFile, nodes: FileNodes): Bindings
   }
 
   // `tf = require('@tensorflow/tfjs-node')` at run time: tfjs, but bound after the imports.
-  for (const call of nodes.allCalls()) {
+  for (const call of nodes.callsWhere((raw) => isRequireOrImport(raw) && (ts.isBinaryExpression(raw.parent) || ts.isAwaitExpression(raw.parent)))) {
     const specifier = requiredModuleName(call);
     if (specifier === undefined || moduleKind(specifier.getLiteralText()) !== 'tfjs') continue;
     const value = Node.isAwaitExpression(call.getParent()) ? call.getParent()! : call;

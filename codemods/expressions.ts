@@ -2,7 +2,8 @@
 // parentheses and casts are stripped, the outermost node holding the same value, whether an
 // expression can be evaluated twice, an object literal's property by name, and how a node is shown
 // in a reason.
-import { Node, SyntaxKind, type ObjectLiteralExpression, type PropertyAssignment, type ShorthandPropertyAssignment } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.cjs';
+import type { ObjectLiteralExpression, PropertyAssignment, ShorthandPropertyAssignment } from 'ts-morph';
 
 /** Strips what does not change a value: parentheses, `as`, `satisfies`, `!`, `<T>x`. */
 export function unwrap(node: Node): Node {

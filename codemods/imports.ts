@@ -1,7 +1,7 @@
 // The imports and the install call a converted file needs: `import { install, layerDecayGroups }
 // from 'tfjs-layer-decay'` (or a require in CommonJS) after the file's imports, and `install(tf)`
 // once. Names the file already imports are reused, so a second run adds nothing.
-import { Node } from 'ts-morph';
+import { Node } from './ts-morph.cjs';
 import { PACKAGE_NAME, firstTrainNamespace, type Bindings } from './bindings.js';
 import type { SymbolIndex } from './references.js';
 import type { OutputStyle, RenderNames } from './render.js';
@@ -93,5 +93,6 @@ export function planImports(bindings: Bindings, index: SymbolIndex, style: Outpu
 
 /** Whether `install(...)` (by the file's name for it) is already called somewhere. */
 function isCalled(index: SymbolIndex, callee: string): boolean {
-  return index.nodes.allCalls().some((call) => call.getExpression().getText() === callee);
+  const sourceFile = index.nodes.sourceFile.compilerNode;
+  return index.nodes.callsWhere((call) => call.expression.getText(sourceFile) === callee).length > 0;
 }

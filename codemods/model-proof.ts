@@ -3,10 +3,8 @@
 // function of this file that builds one, or kept in a variable or `this.x` that only such values are
 // assigned to. Anything else (a wrapper whose compile() forwards to a model, an untyped parameter)
 // is not converted: its compile may take something else, and layerDecayGroups needs the model.
-import {
-  Node, SyntaxKind, ts, type BinaryExpression, type ClassDeclaration, type ClassExpression, type FunctionDeclaration, type Identifier,
-  type ParameterDeclaration, type ReturnStatement, type VariableDeclaration,
-} from 'ts-morph';
+import { Node, SyntaxKind, ts } from './ts-morph.cjs';
+import type { BinaryExpression, ClassDeclaration, ClassExpression, FunctionDeclaration, Identifier, ParameterDeclaration, ReturnStatement, VariableDeclaration } from 'ts-morph';
 import type { Bindings } from './bindings.js';
 import { shown } from './expressions.js';
 import { assignedValues, type SymbolIndex } from './references.js';

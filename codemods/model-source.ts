@@ -2,7 +2,8 @@
 // training loop's variable list comes from, or the model whose variables a loop's loss trains. The
 // answer is an expression that is provably a tfjs model (model-proof.ts; its text goes into
 // layerDecayGroups(...)) or the reason there is none.
-import { Node, SyntaxKind, type CallExpression, type Expression, type Identifier, type ObjectLiteralExpression } from 'ts-morph';
+import { Node, SyntaxKind, ts } from './ts-morph.cjs';
+import type { CallExpression, Expression, Identifier, ObjectLiteralExpression } from 'ts-morph';
 import { tfjsFunctionCalled, type Bindings } from './bindings.js';
 import { isValueReference, unavailableReason } from './availability.js';
 import { isPlainReference, outermost, propertyName, shown, unwrap } from './expressions.js';
@@ -38,7 +39,8 @@ export class ModelFinder {
 
   constructor(private readonly bindings: Bindings, private readonly index: SymbolIndex) {
     this.proof = new ModelProof(bindings, index);
-    for (const call of index.nodes.allCalls()) {
+    const isCompileCall = (raw: ts.CallExpression) => raw.arguments.length > 0 && ts.isPropertyAccessExpression(raw.expression) && raw.expression.name.text === 'compile';
+    for (const call of index.nodes.callsWhere(isCompileCall)) {
       const callee = call.getExpression();
       const [options] = call.getArguments();
       if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'compile' || options === undefined) continue;

@@ -2,7 +2,8 @@
 // and no module resolution: enough to bind local names and scopes. Only files that hold a site get
 // here, and the checker is asked once per identifier (answers are cached by node), because a
 // file's sites ask about the same few names many times.
-import { Node, SyntaxKind, ts, type Identifier, type TypeChecker } from 'ts-morph';
+import { Node, SyntaxKind, ts } from './ts-morph.cjs';
+import type { Identifier, TypeChecker } from 'ts-morph';
 import type { FileNodes } from './file-nodes.js';
 
 const ASSIGNMENT_OPERATORS = new Set([

@@ -1,6 +1,7 @@
 // Finds the places that build a single-learning-rate optimizer and decides, for each, whether it
 // can be converted and with which groups. Pure analysis of one parse: nothing here edits text.
-import { Node, SyntaxKind, type CallExpression, type ElementAccessExpression, type Identifier, type ObjectLiteralExpression, type PropertyAccessExpression } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.cjs';
+import type { CallExpression, ElementAccessExpression, Identifier, ObjectLiteralExpression, PropertyAccessExpression } from 'ts-morph';
 import type { Bindings } from './bindings.js';
 import { compileStringOptimizer } from './compile-strings.js';
 import { isValueReference } from './availability.js';

@@ -2,7 +2,8 @@
 // name): an import or require of a tfjs module (the codemod converts), or something it reports
 // because install(tf) and the new import cannot be placed safely: a global from a script tag, a
 // parameter, a name assigned by require at run time, any other value.
-import { Node, type Identifier } from 'ts-morph';
+import { Node } from './ts-morph.cjs';
+import type { Identifier } from 'ts-morph';
 import type { Bindings, Namespace } from './bindings.js';
 import type { SymbolIndex } from './references.js';
 

@@ -2,7 +2,8 @@
 // no file system, no options beyond the arguments. One parse, all analysis on it, then the edits
 // as text (text-edits.ts), then a parse of the result: an output that would not parse is an error,
 // never written.
-import { Project, ts, type SourceFile } from 'ts-morph';
+import { Project, ts } from './ts-morph.cjs';
+import type { SourceFile } from 'ts-morph';
 import { findBindings, type Bindings } from './bindings.js';
 import { FileNodes } from './file-nodes.js';
 import { planImports, trainAccess } from './imports.js';
@@ -41,15 +42,14 @@ export class ParseError extends Error {}
 
 export interface SourceInput { text: string; fileName: string }
 
-// One project for every file of a run: creating it costs more than parsing a small file. Files
-// are analysed in batches sharing one program, because the type checker (which binds local names,
-// see references.ts) is rebuilt whenever the program's files change and costs as much as a parse.
+// Files are analysed in batches sharing one project, because the type checker (which binds local
+// names, see references.ts) is built for the whole program, once, and costs as much as a parse.
 // Every file is a module (moduleDetection: force), so no declaration is shared between files of a
-// batch, and the batch is removed afterwards: nothing carries from one file to the next.
-let project: Project | undefined;
-
-function sharedProject(): Project {
-  project ??= new Project({
+// batch. The project is dropped with the batch: making one costs about a millisecond, while
+// removing files from a project walks every node ts-morph has wrapped, which costs more than the
+// parse.
+function batchProject(): Project {
+  return new Project({
     useInMemoryFileSystem: true,
     skipFileDependencyResolution: true,
     compilerOptions: {
@@ -57,7 +57,6 @@ function sharedProject(): Project {
       moduleDetection: ts.ModuleDetectionKind.Force,
     },
   });
-  return project;
 }
 
 export function transformSource(text: string, fileName: string, options: TransformOptions): TransformResult {
@@ -68,19 +67,16 @@ export function transformSource(text: string, fileName: string, options: Transfo
 
 /** transformSource over several files at once (faster); a file's failure is its result, not a throw. */
 export function transformSources(inputs: readonly SourceInput[], options: TransformOptions): (TransformResult | Error)[] {
+  const project = batchProject();
   const sourceFiles = inputs.map((input, i) =>
-    sharedProject().createSourceFile(`/batch/${i}${extensionOf(input.fileName)}`, withoutBom(input.text), { overwrite: true, scriptKind: scriptKindOf(input.fileName) }));
-  try {
-    return inputs.map((input, i) => {
-      try {
-        return transformParsed(input, sourceFiles[i]!, options);
-      } catch (error) {
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    });
-  } finally {
-    for (const sourceFile of sourceFiles) project?.removeSourceFile(sourceFile);
-  }
+    project.createSourceFile(`/batch/${i}${extensionOf(input.fileName)}`, withoutBom(input.text), { scriptKind: scriptKindOf(input.fileName) }));
+  return inputs.map((input, i) => {
+    try {
+      return transformParsed(input, sourceFiles[i]!, options);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  });
 }
 
 // Positions are offsets into the text without its byte order mark (ts-morph drops it); the mark
