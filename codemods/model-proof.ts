@@ -173,9 +173,11 @@ function hasModelTypeInPattern(declaration: Node): boolean {
   return property !== undefined && MODEL_TYPE.test(property.getTypeNode()?.getText() ?? '');
 }
 
+/** `export function f`, `export default function`, `export const f = ...` (an `export { f }` is a use that is not a call). */
 function isExported(holder: Node): boolean {
-  if (Node.isFunctionDeclaration(holder)) return holder.isExported() || holder.isDefaultExport();
-  return Node.isVariableDeclaration(holder) && (holder.getVariableStatement()?.isExported() ?? false);
+  const statement = Node.isVariableDeclaration(holder) ? holder.getVariableStatement() : holder;
+  const modifiers = (statement?.compilerNode as ts.HasModifiers | undefined)?.modifiers ?? [];
+  return modifiers.some((modifier) => modifier.kind === SyntaxKind.ExportKeyword);
 }
 
 function kindName(node: Node): string {

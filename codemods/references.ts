@@ -1,10 +1,10 @@
-// Which identifiers name the same variable. Backed by the type checker of a program with no lib
-// and no module resolution: enough to bind local names and scopes. Only files that hold a site get
-// here, and the checker is asked once per identifier (answers are cached by node), because a
-// file's sites ask about the same few names many times.
-import { Node, SyntaxKind, ts } from './ts-morph.cjs';
-import type { Identifier, TypeChecker } from 'ts-morph';
+// Which identifiers name the same variable, by the file's scopes (scopes.ts), built on the first
+// question: only files that hold a site get here. Answers are cached by node, because a file's
+// sites ask about the same few names many times.
+import { Node, SyntaxKind } from './ts-morph.cjs';
+import type { Identifier, ts } from 'ts-morph';
 import type { FileNodes } from './file-nodes.js';
+import { Scopes } from './scopes.js';
 
 const ASSIGNMENT_OPERATORS = new Set([
   SyntaxKind.EqualsToken, SyntaxKind.PlusEqualsToken, SyntaxKind.MinusEqualsToken, SyntaxKind.AsteriskEqualsToken,
@@ -12,39 +12,32 @@ const ASSIGNMENT_OPERATORS = new Set([
   SyntaxKind.QuestionQuestionEqualsToken,
 ]);
 
-/**
- * A variable, as the declaration that introduces it (an exported variable has a local and an export
- * symbol; both share the declaration). Undefined for a name the file does not declare (a global).
- */
-export type Variable = ts.Declaration;
+/** A variable, as the declaration that introduces it. Undefined for a name the file does not declare (a global). */
+export type Variable = ts.Node;
 
 export class SymbolIndex {
-  private checker?: ts.TypeChecker;
+  private scopes?: Scopes;
   private readonly variables = new Map<ts.Node, Variable | undefined>();
   /** Per name, its identifiers grouped by the variable they name. */
   private readonly byVariable = new Map<string, Map<Variable | undefined, Identifier[]>>();
 
-  constructor(readonly nodes: FileNodes, private readonly typeChecker: () => TypeChecker) {}
+  constructor(readonly nodes: FileNodes) {}
 
   /** Whether the file uses the name anywhere (a new import must not collide with it). */
   uses(name: string): boolean {
     return this.nodes.uses(name);
   }
 
-  private compilerChecker(): ts.TypeChecker {
-    this.checker ??= this.typeChecker().compilerObject;
-    return this.checker;
+  private fileScopes(): Scopes {
+    this.scopes ??= new Scopes(this.nodes.sourceFile.compilerNode);
+    return this.scopes;
   }
 
   /** The variable an identifier refers to; for the shorthand `{ optimizer }` the variable, not the property. */
   variableOf(identifier: Identifier): Variable | undefined {
     const raw = identifier.compilerNode;
     if (this.variables.has(raw)) return this.variables.get(raw);
-    const parent = raw.parent;
-    const symbol = ts.isShorthandPropertyAssignment(parent) && parent.name === raw
-      ? this.compilerChecker().getShorthandAssignmentValueSymbol(parent)
-      : this.compilerChecker().getSymbolAtLocation(raw);
-    const variable = symbol?.declarations?.[0];
+    const variable = this.fileScopes().declarationOf(raw);
     this.variables.set(raw, variable);
     return variable;
   }
@@ -84,8 +77,7 @@ export class SymbolIndex {
 
   /** Whether `name` at `location` names `variable` (it is in scope and not shadowed). */
   visibleAt(name: string, variable: Variable, location: Node): boolean {
-    const inScope = this.compilerChecker().getSymbolsInScope(location.compilerNode, ts.SymbolFlags.Value);
-    return inScope.find((candidate) => candidate.name === name)?.declarations?.[0] === variable;
+    return this.fileScopes().resolve(name, location.compilerNode) === variable;
   }
 }
 

@@ -2,7 +2,7 @@
 // no file system, no options beyond the arguments. One parse, all analysis on it, then the edits
 // as text (text-edits.ts), then a parse of the result: an output that would not parse is an error,
 // never written.
-import { Project, ts } from './ts-morph.cjs';
+import { createWrappedNode, ts } from './ts-morph.cjs';
 import type { SourceFile } from 'ts-morph';
 import { findBindings, type Bindings } from './bindings.js';
 import { FileNodes } from './file-nodes.js';
@@ -42,41 +42,33 @@ export class ParseError extends Error {}
 
 export interface SourceInput { text: string; fileName: string }
 
-// Files are analysed in batches sharing one project, because the type checker (which binds local
-// names, see references.ts) is built for the whole program, once, and costs as much as a parse.
-// Every file is a module (moduleDetection: force), so no declaration is shared between files of a
-// batch. The project is dropped with the batch: making one costs about a millisecond, while
-// removing files from a project walks every node ts-morph has wrapped, which costs more than the
-// parse.
-function batchProject(): Project {
-  return new Project({
-    useInMemoryFileSystem: true,
-    skipFileDependencyResolution: true,
-    compilerOptions: {
-      allowJs: true, noLib: true, noResolve: true, types: [], jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ESNext,
-      moduleDetection: ts.ModuleDetectionKind.Force,
-    },
-  });
-}
-
 export function transformSource(text: string, fileName: string, options: TransformOptions): TransformResult {
   const [result] = transformSources([{ text, fileName }], options);
   if (result instanceof Error) throw result;
   return result!;
 }
 
-/** transformSource over several files at once (faster); a file's failure is its result, not a throw. */
+/** transformSource over several files; a file's failure is its result, not a throw. */
 export function transformSources(inputs: readonly SourceInput[], options: TransformOptions): (TransformResult | Error)[] {
-  const project = batchProject();
-  const sourceFiles = inputs.map((input, i) =>
-    project.createSourceFile(`/batch/${i}${extensionOf(input.fileName)}`, withoutBom(input.text), { scriptKind: scriptKindOf(input.fileName) }));
-  return inputs.map((input, i) => {
+  return inputs.map((input) => {
     try {
-      return transformParsed(input, sourceFiles[i]!, options);
+      return transformParsed(input, parse(input), options);
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
   });
+}
+
+// The compiler's parser alone, and ts-morph's wrappers over its tree: no project, no program and
+// no type checker (names are resolved by scopes.ts), so nothing is built for a file beyond its
+// tree. Every file is parsed as a module (top-level await, imports), as the codemod writes imports
+// into it.
+function parse(input: SourceInput): SourceFile {
+  const compilerFile = ts.createSourceFile(input.fileName, withoutBom(input.text), {
+    languageVersion: ts.ScriptTarget.ESNext,
+    setExternalModuleIndicator: (file) => { (file as { externalModuleIndicator?: unknown }).externalModuleIndicator = true; },
+  }, true, scriptKindOf(input.fileName));
+  return createWrappedNode(compilerFile) as SourceFile;
 }
 
 // Positions are offsets into the text without its byte order mark (ts-morph drops it); the mark
@@ -95,7 +87,7 @@ function transformParsed(input: SourceInput, sourceFile: SourceFile, options: Tr
   // A file that neither imports tfjs nor names `tf` (a global or a parameter, reported) holds no site.
   if (!bindings.importsTfjs && !nodes.uses('tf')) return { text: input.text, changed: false, sites: [] };
 
-  const index = new SymbolIndex(nodes, () => sourceFile.getProject().getTypeChecker());
+  const index = new SymbolIndex(nodes);
   // JavaScript calls tf.train.<rule>(groups, ...) after install(tf) where the file has a tf.train
   // to call; TypeScript (whose tf.train types take numbers), and JavaScript that imports only
   // tfjs-layers (no tf.train), call groupedOptimizer.
