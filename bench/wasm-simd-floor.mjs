@@ -3,25 +3,25 @@
 // could cost; like the wasm engine (and unlike the JS loop of the cpu engine) it does 4 elements per instruction.
 // The kernel is the library's own (src/engines/wasm-simd-kernel.ts), which the wasm engine runs in
 // place on the backend heap; here it runs on a bare memory of its own, without tfjs around it.
-import { compileRule, scalarInputs } from '../dist/src/rules/rule.js';
+import { prepareStep } from '../dist/src/rules/rule.js';
 import { simdKernel } from '../dist/src/engines/wasm-simd-kernel.js';
 import { getRule } from '../dist/src/rules/index.js';
 
 /** The floor as a bench impl: {step(): Promise<void>, dispose()}. */
 export function wasmSimdFloor(params) {
-  const rule = compileRule(getRule('adam'), {}, false);
+  const hyper = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+  const rule = prepareStep(getRule('adam'), hyper, { lr: 1e-3, wd: 0 }, 1, 'floor').rule;
   const n4 = Math.ceil(params / 4);
   const memory = new WebAssembly.Memory({ initial: Math.ceil((n4 * 64) / 65536) });
   new Float32Array(memory.buffer).fill(0.01);
   const run = simdKernel(rule, memory);
   if (!run) throw new Error('WebAssembly SIMD is not available');
-  const hyper = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, lr: 1e-3, wd: 0 };
   let t = 0;
   return {
     async step() {
       t++;
-      const scalars = scalarInputs(rule, { ...hyper, ...rule.rule.stepScalars(hyper, t) });
-      run(0, n4 * 16, n4 * 32, n4 * 48, n4, ...rule.scalarNames.map((s) => scalars[s]));
+      const { scalars } = prepareStep(getRule('adam'), hyper, { lr: 1e-3, wd: 0 }, t, 'floor');
+      run(0, 0, n4 * 16, n4 * 32, n4 * 48, n4, ...rule.scalarNames.map((s) => scalars[s]));
     },
     dispose() {},
   };

@@ -6,8 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { GroupedOptimizer } from '../dist/src/index.js';
-import '../dist/src/engines/fused-engines.js';
-import { releaseWebGpuArenas } from '../dist/src/engines/webgpu/index.js';
+import { webgpuEngine } from '../dist/src/engines/webgpu/engine.js';
 import { useBackend, releaseWebGpu } from '../dist/test/support/backend.js';
 import { PARAM_SETS, GROUP_COUNT, lrScaleOf, paramCount } from './param-sets.mjs';
 import { webgpuFloor, webgpuCopy } from './webgpu-floor.mjs';
@@ -115,7 +114,7 @@ for (const [setName, makeSet] of Object.entries(PARAM_SETS)) {
     if (plan.sequentialSlow && !FAST.has(impl)) {
       await timeSteps(impl, running.step, plan.slowSteps);
       running.dispose();
-      if (backendName === 'webgpu') releaseWebGpuArenas();
+      if (backendName === 'webgpu') webgpuEngine.releaseArenas();
     } else {
       live[impl] = running;
     }
@@ -136,7 +135,7 @@ for (const [setName, makeSet] of Object.entries(PARAM_SETS)) {
     emit({ ...row, msPerStep, dispatchesPerStep: backendName === 'webgpu' ? median(dispatchCounts[impl]) : null, gbPerS: gbPerS(msPerStep), copyGbPerS, steps: times[impl].length });
     live[impl]?.dispose();
   }
-  if (backendName === 'webgpu') releaseWebGpuArenas();
+  if (backendName === 'webgpu') webgpuEngine.releaseArenas();
   tf.dispose(vars);
   tf.dispose(Object.values(grads));
 }

@@ -2,7 +2,9 @@
 // group. Every error message of the group API lives here: it names the group (index and name) and
 // the variable, and is raised before anything is changed.
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { HyperValue, UpdateRule } from './rules/rule.js';
+import { checkHyperparameter, type HyperValue, type UpdateRule } from './rules/rule.js';
+import { checkNonNegative, describeValue, unknownKeyMessage } from './checks.js';
+import { matchPattern, withoutUniqueSuffix } from './variable-names.js';
 
 /** A tfjs-layers LayerVariable: `read()` gives the tf.Variable behind it (typed as a Tensor by tfjs). */
 export interface LayerVariableLike { read(): tfc.Tensor; readonly name: string; readonly trainable: boolean }
@@ -15,7 +17,7 @@ export interface GroupSpec {
   params: ParamRef | readonly ParamRef[];
   /** Multiplies the learning rate of this group. 0 freezes it. Default 1. */
   lrScale?: number;
-  /** The seed's (PyTorch/OneFlow) spelling of lrScale. */
+  /** PyTorch's and OneFlow's spelling of lrScale. */
   lr_scale?: number;
   /** Decoupled for adamw (p -= lr * wd * p), L2 added to the gradient for the other rules. */
   weightDecay?: number;
@@ -59,10 +61,7 @@ export function defineGroups(specs: readonly GroupSpec[], rule: UpdateRule): Gro
       throw new Error(`${label}: expected an object like {params, lrScale}, got ${describeValue(spec)}`);
     }
     for (const key of Object.keys(spec)) {
-      if (!knownKeys.includes(key)) {
-        const hint = didYouMean(key, knownKeys);
-        throw new Error(`${label}: unknown key '${key}' for the ${rule.name} rule${hint ? ` (did you mean '${hint}'?)` : ''}; known keys: ${knownKeys.join(', ')}`);
-      }
+      if (!knownKeys.includes(key)) throw new Error(`${label}: ${unknownKeyMessage('key', key, knownKeys)} (${rule.name} rule)`);
     }
     if (spec.lrScale !== undefined && spec.lr_scale !== undefined) {
       throw new Error(`${label}: give lrScale or its alias lr_scale, not both`);
@@ -122,19 +121,32 @@ export function checkFloat(v: { name: string; dtype: string }, where: string) {
   }
 }
 
-/** `_1`, `_2`: the suffix tfjs-layers adds to a name already taken in the process (a reloaded model). */
-export function withoutUniqueSuffix(name: string) {
-  return name.replace(/_\d+$/, '');
-}
-
 /**
- * Maps variable names to their group. Explicit variables win; then exact names; then names equal
- * once the reload suffix is dropped; then patterns; then the default group. A name claimed by two
- * groups is an error, never a silent first match.
+ * Maps variable names to their group, in this order: variables given as objects; exact names; a
+ * name that shares its stem with a group's name (variable-names.ts: they differ by tfjs's reload
+ * suffix only); patterns; the default group. The first tier that claims a name decides; two groups
+ * claiming it in one tier is an error, never a silent first match. A name the user wrote meets
+ * another by its stem only when no live variable has the name as written (`layer_0` never claims
+ * `layer_1` while `layer_0` exists); names restored from a checkpoint (`restored`) always may: the
+ * model they were saved from may still be alive in this process. Names and stems are indexed, so
+ * resolving n names costs O(n) whatever the number of names in the groups.
  */
 export class GroupLookup {
   private readonly cache = new Map<string, number>();
-  constructor(private readonly groups: readonly GroupDefinition[], private readonly defaultGroup: number | null) {}
+  private readonly byVariable = new Map<string, number>();
+  private readonly byName = new Map<string, number[]>();
+  /** Stem -> the group names with that stem (`dense/kernel` -> `dense/kernel`, `dense/kernel_3`). */
+  private readonly byStem = new Map<string, string[]>();
+
+  constructor(private readonly groups: readonly GroupDefinition[], private readonly defaultGroup: number | null, private readonly restored = false) {
+    for (const g of groups) {
+      for (const name of g.variables.keys()) this.byVariable.set(name, g.index);
+      for (const name of g.names) {
+        push(this.byName, name, g.index);
+        push(this.byStem, withoutUniqueSuffix(name), name);
+      }
+    }
+  }
 
   /** Resolves all names or throws; nothing is cached unless every name resolves. */
   resolveAll(names: readonly string[], variableOf: (name: string) => tfc.Variable | undefined): number[] {
@@ -142,7 +154,8 @@ export class GroupLookup {
     const result = names.map((name) => {
       const known = this.cache.get(name) ?? fresh.get(name);
       if (known !== undefined) return known;
-      const index = this.find(name);
+      const index = this.byReference(name, variableOf) ?? this.byPattern(name) ?? this.defaultGroup;
+      if (index === null) throw new Error(`got a gradient for variable '${name}', which is in no group; add it to a group or pass the defaultGroup option`);
       const v = variableOf(name);
       if (v) checkFloat(v, describeGroup(index, this.groups[index]!.name));
       fresh.set(name, index);
@@ -152,101 +165,64 @@ export class GroupLookup {
     return result;
   }
 
-  /** The group of every name resolved so far (what paramGroups[i].params lists). */
-  resolvedNames(): ReadonlyMap<string, number> {
-    return this.cache;
+  /** Names of the group's variables: given as objects, resolved so far, or live and named by the group. */
+  namesOf(index: number, registered: Readonly<Record<string, tfc.Variable>>): string[] {
+    const names = new Set(this.groups[index]!.variables.keys());
+    for (const [name, group] of this.cache) if (group === index) names.add(name);
+    const variableOf = (n: string) => registered[n];
+    for (const name of Object.keys(registered)) {
+      if (names.has(name) || !registered[name]!.trainable) continue;
+      try {
+        if (this.byReference(name, variableOf) === index) names.add(name);
+      } catch { /* claimed by two groups: the step will say so */ }
+    }
+    return [...names];
   }
 
-  private find(name: string): number {
-    for (const g of this.groups) if (g.variables.has(name)) return g.index;
-    // An exact name wins over a name that only matches across the reload suffix.
-    const exact = this.groups.some((g) => g.names.includes(name));
-    const claims = new Set(this.groups.filter((g) => claimsByReference(g, name, exact)).map((g) => g.index));
-    if (claims.size > 1) {
-      const where = [...claims].map((i) => describeGroup(i, this.groups[i]!.name)).join(' and ');
+  /** Tiers 1 to 3: the variable itself, its exact name, its name across the reload suffix. */
+  private byReference(name: string, variableOf: (name: string) => tfc.Variable | undefined): number | null {
+    const own = this.byVariable.get(name);
+    if (own !== undefined) return own;
+    const exact = this.byName.get(name);
+    if (exact) return this.single(name, exact);
+    const bridged = (this.byStem.get(withoutUniqueSuffix(name)) ?? [])
+      .filter((n) => this.restored || variableOf(n) === undefined)
+      .flatMap((n) => this.byName.get(n)!);
+    return bridged.length > 0 ? this.single(name, bridged) : null;
+  }
+
+  private byPattern(name: string): number | null {
+    const claims = this.groups.filter((g) => g.patterns.some((p) => matchPattern(p, name))).map((g) => g.index);
+    return claims.length > 0 ? this.single(name, claims) : null;
+  }
+
+  private single(name: string, claims: readonly number[]): number {
+    const distinct = [...new Set(claims)];
+    if (distinct.length > 1) {
+      const where = distinct.map((i) => describeGroup(i, this.groups[i]!.name)).join(' and ');
       throw new Error(`variable '${name}' is in two groups: ${where}`);
     }
-    if (claims.size === 1) return [...claims][0]!;
-    if (this.defaultGroup !== null) return this.defaultGroup;
-    throw new Error(`got a gradient for variable '${name}', which is in no group; add it to a group or pass the defaultGroup option`);
+    return distinct[0]!;
   }
 
   /** Groups given only by names/patterns that match none of `names`: reported as empty groups. */
   unmatched(names: readonly string[]): string[] {
+    const stems = new Set(names.map(withoutUniqueSuffix));
+    const meets = (n: string) => stems.has(withoutUniqueSuffix(n));
     const problems: string[] = [];
     for (const g of this.groups) {
-      if (g.variables.size > 0) continue;
-      if (!names.some((n) => claimsByReference(g, n, false))) {
-        const refs = [...g.names.map((n) => `'${n}'`), ...g.patterns.map(String)].join(', ');
-        problems.push(`${describeGroup(g.index, g.name)} is empty: no variable matches ${refs}`);
-      }
+      if (g.variables.size > 0 || g.names.some(meets) || g.patterns.some((p) => names.some((n) => matchPattern(p, n)))) continue;
+      const refs = [...g.names.map((n) => `'${n}'`), ...g.patterns.map(String)].join(', ');
+      problems.push(`${describeGroup(g.index, g.name)} is empty: no variable matches ${refs}`);
     }
     return problems;
   }
 }
 
-/** Whether a group's names or patterns take `name` (across the reload suffix unless `exactOnly`). */
-function claimsByReference(g: GroupDefinition, name: string, exactOnly: boolean): boolean {
-  const bare = withoutUniqueSuffix(name);
-  const byName = exactOnly ? g.names.includes(name) : g.names.some((n) => n === name || withoutUniqueSuffix(n) === bare);
-  return byName || g.patterns.some((p) => testPattern(p, name));
-}
-
-function testPattern(p: RegExp, name: string) {
-  p.lastIndex = 0; // a /g or /y pattern keeps state between calls
-  return p.test(name);
-}
-
-/** `what must be a finite number >= 0`: the one check for rates, scales and decays. */
-export function checkNonNegative(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new Error(`${what} must be a finite number >= 0, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-export function checkHyperparameter(rule: UpdateRule, key: string, value: unknown, where: string): HyperValue {
-  const def = rule.hyperparameters[key];
-  if (typeof def === 'boolean') {
-    if (typeof value !== 'boolean') throw new Error(`${where}: ${key} must be true or false, got ${describeValue(value)}`);
-    return value;
-  }
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new Error(`${where}: ${key} must be a finite number >= 0, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-export function describeValue(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
-  if (Array.isArray(v)) return 'an array';
-  return (v as object).constructor?.name ? `a ${(v as object).constructor.name}` : typeof v;
-}
-
-function didYouMean(key: string, known: string[]): string | undefined {
-  const squash = (s: string) => s.toLowerCase().replace(/_/g, '');
-  const same = known.find((k) => squash(k) === squash(key));
-  if (same) return same;
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) { best = k; bestDistance = d; }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length]!;
+function push<T>(map: Map<string, T[]>, key: string, value: T) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function isLayer(x: unknown): x is LayerLike {

@@ -1,10 +1,11 @@
 // install(tf): teaches tf.train.<rule> to take parameter groups, adds tf.train.adamw and
-// model.compile({optimizer: 'adamw'}). uninstall(tf) puts every original back.
-// This file and optimizer.ts are the only places that know how tfjs is wired.
+// model.compile({optimizer: 'adamw'}). uninstall(tf) puts every original back. The monkey patches
+// live here and nowhere else.
 import { GroupedOptimizer, type GroupedOptimizerOptions } from './optimizer.js';
 import type { GroupSpec } from './groups.js';
 import { getRule, type RuleName } from './rules/index.js';
 import { isSchedule, type LearningRate } from './schedules.js';
+import { describeValue } from './checks.js';
 
 /** The rules tfjs already has a factory for; adamw is added. */
 const STOCK_FACTORIES = ['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax'] as const;
@@ -68,7 +69,10 @@ export interface GroupedFactories {
 export type InstalledTf<T extends TfNamespace> = T & { train: T['train'] & GroupedFactories };
 
 export function install<T extends TfNamespace>(tf: T): InstalledTf<T> {
-  const train = tf.train as TrainNamespace;
+  const train = (tf as Partial<TfNamespace> | null | undefined)?.train as TrainNamespace | undefined;
+  if ((typeof train !== 'function' && typeof train !== 'object') || train === null || typeof train.adam !== 'function') {
+    throw new Error(`install(tf) expects the TensorFlow.js namespace (import * as tf from '@tensorflow/tfjs', '@tensorflow/tfjs-node' or '@tensorflow/tfjs-core'), with tf.train.adam; got ${describeValue(tf)}${tf && typeof tf === 'object' ? ` without it` : ''}`);
+  }
   if (installed.has(train)) return tf as InstalledTf<T>;
   const record: Installed = { factories: new Map() };
   for (const rule of STOCK_FACTORIES) {

@@ -1,9 +1,9 @@
-// The seed's Eager mode, and schedules inside model.fit.
+// OneFlow's Eager mode, and schedules inside model.fit.
 //
 // Two places can apply a group's lrScale, never both at once:
-// - the optimizer (the seed's Graph mode): GroupedOptimizer computes schedule(t) × lrScale inside
+// - the optimizer (OneFlow's Graph mode): GroupedOptimizer computes schedule(t) × lrScale inside
 //   its update, from optimizer.iterations;
-// - LayerScaleLR (the seed's Eager mode, OneFlow's _LRScheduler subclass): it sets each group's
+// - LayerScaleLR (OneFlow's Eager mode, its _LRScheduler subclass): it sets each group's
 //   `lr` to schedule(t) × lrScale. Setting group.lr stores an override that the optimizer uses as
 //   is, with no scale, so attaching a LayerScaleLR replaces the optimizer's own scaling instead of
 //   stacking on it. Rates are always computed from the base schedule, never from the current rate,
@@ -33,7 +33,7 @@ export interface LayerScaleLROptions {
  * `new LayerScaleLR(optimizer, schedule?)`: on construction and on every step() it calls
  * updateLrs(lrs), with lrs the schedule's base rate at the scheduler's step, one per group; updateLrs
  * sets each group's lr to lr × lrScale (plain lr for a group without a scale). Subclasses may
- * override updateLrs, as the seed does (it first runs inside this constructor, before a subclass's
+ * override updateLrs, as OneFlow's note does (it first runs inside this constructor, before a subclass's
  * own field initializers). Call step() after each optimizer step, as in PyTorch.
  *
  * Without a schedule it uses the optimizer's own (GroupedOptimizer) or its current rate (stock).
@@ -123,7 +123,7 @@ export class LayerScaleLR {
 
 /**
  * Keeps a schedule going inside model.fit and logs each group's effective rate.
- * - GroupedOptimizer: the optimizer itself applies schedule(t) × lrScale (the seed's Graph mode).
+ * - GroupedOptimizer: the optimizer itself applies schedule(t) × lrScale (OneFlow's Graph mode).
  *   A schedule given here replaces the optimizer's own, now (setLearningRate: it is then saved
  *   with the optimizer's config, so a checkpoint resumes it); the callback only logs.
  * - A stock tfjs optimizer: a LayerScaleLR sets its rate before every batch.

@@ -69,7 +69,7 @@ export function toSchedule(lr: LearningRate, what = 'learning rate'): Schedule {
 }
 
 // ---------------------------------------------------------------------------------------------
-// How a group's rate follows from the base rate: the one formula the optimizer (the seed's Graph
+// How a group's rate follows from the base rate: the one formula the optimizer (OneFlow's Graph
 // mode) and LayerScaleLR (its Eager mode) share, so the two modes cannot drift apart.
 
 /**

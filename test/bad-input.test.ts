@@ -47,7 +47,7 @@ test('construction: no groups at all', () => {
   assert.throws(() => new GroupedOptimizer('adam', []), /expected a non-empty array of groups/);
 });
 
-test("the seed's lr_scale spelling is accepted", () => {
+test("PyTorch's and OneFlow's lr_scale spelling is accepted", () => {
   const opt = new GroupedOptimizer('sgd', [{ params: [a], lr_scale: 0.25 }], { learningRate: 1 });
   assert.is(opt.paramGroups[0]!.lrScale, 0.25);
 });

@@ -15,7 +15,6 @@ const LIBRARY_ENTRIES = [
   'dist/src/index.js',
   // Also bundled on their own: the browser example imports them by path.
   'dist/src/layer-decay/index.js',
-  'dist/src/engines/fused-engines.js',
   'dist/src/schedules.js',
 ];
 const NODE_ONLY_PACKAGES = ['ts-morph', 'typescript', '@ts-morph/common', 'tinyglobby', 'ignore', 'diff', 'webgpu', '@tensorflow/tfjs-node'];

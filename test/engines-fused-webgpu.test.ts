@@ -6,11 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { GroupedOptimizer } from '../src/index.js';
-import '../src/engines/fused-engines.js';
-import { releaseWebGpuArenas, webGpuArenaStats } from '../src/engines/webgpu/index.js';
-import { useKernelShapeForTests } from '../src/engines/webgpu/engine.js';
+import { createWebGpuEngine, webgpuEngine } from '../src/engines/webgpu/engine.js';
 import { kernelShapeFor } from '../src/engines/webgpu/kernel.js';
-import { limitArenaBindingForTests } from '../src/engines/webgpu/arena.js';
 import { read, releaseWebGpu, useBackend } from './support/backend.js';
 import { RULE_CASES, assertSameTraining, defineEquivalenceTests, defineSafetyTests, makeProblem, trainGroups } from './support/fused-cases.js';
 
@@ -63,14 +60,14 @@ test('webgpu: a 60-variable model steps in at most 2 dispatches per group (ops p
 });
 
 test('webgpu: GPU buffers (tfjs pool and arenas) do not grow from step 10 to step 1000', () => {
-  releaseWebGpuArenas(); // count only this test's arenas (older ones would be evicted on the way)
+  webgpuEngine.releaseArenas(); // count only this test's arenas (older ones would be evicted on the way)
   const p = makeProblem([[1], [7], [37], [8, 8], [130], [1500]], 'buffers');
   const optimizer = new GroupedOptimizer('adam', [{ params: p.vars.slice(0, 3), lrScale: 0.5 }, { params: p.vars.slice(3), weightDecay: 0.01 }], { learningRate: 0.01, engine: 'fused' });
   const snapshot = () => ({
     used: bufferManager().getNumUsedBuffers(),
     free: bufferManager().getNumFreeBuffers(),
     allocated: bufferManager().numBytesAllocated,
-    ...webGpuArenaStats(),
+    ...webgpuEngine.arenaStats(),
   });
   let atStep10 = snapshot();
   for (let t = 1; t <= 1000; t++) {
@@ -105,20 +102,18 @@ test('webgpu: a learning rate that changes every step compiles no new pipeline',
 test('webgpu: groups cut into chunks (a variable split across them) still equal the ops path', async () => {
   // Adam's arena has 4 segments: 4096 bytes per binding leave 256 elements per chunk, so the
   // 1500-element variable spans 6 chunks and smaller ones share chunks.
-  limitArenaBindingForTests(4096);
-  releaseWebGpuArenas();
+  const chunked = createWebGpuEngine({ maxBindingBytes: 4096 });
   try {
     for (const label of ['adam', 'rmsprop centered momentum']) {
       const rc = RULE_CASES.find((r) => r.label === label)!;
       const ops = await trainGroups(rc, 'ops', 30);
       const before = dispatches;
-      const fused = await trainGroups(rc, 'fused', 30);
+      const fused = await trainGroups(rc, chunked, 30);
       assert.ok((dispatches - before) / 30 > 3, `chunks must add dispatches (${(dispatches - before) / 30} per step)`);
       assertSameTraining(fused, ops);
     }
   } finally {
-    limitArenaBindingForTests(null);
-    releaseWebGpuArenas();
+    chunked.releaseArenas();
   }
 });
 
@@ -126,14 +121,14 @@ test('webgpu: the kernel shape of a hardware GPU (one vec4 per invocation) equal
   // The table above ran with this adapter's shape (SwiftShader: runs of vec4s per invocation).
   const gpuShape = kernelShapeFor({ vendor: 'nvidia', architecture: 'ampere' });
   assert.not.equal(gpuShape, kernelShapeFor((tf.backend() as unknown as { adapterInfo: { vendor: string; architecture: string } }).adapterInfo));
-  useKernelShapeForTests(gpuShape);
+  const engine = createWebGpuEngine({ kernelShape: gpuShape });
   try {
     for (const label of ['adam', 'adamax decay', 'adadelta']) {
       const rc = RULE_CASES.find((r) => r.label === label)!;
-      assertSameTraining(await trainGroups(rc, 'fused', 30), await trainGroups(rc, 'ops', 30));
+      assertSameTraining(await trainGroups(rc, engine, 30), await trainGroups(rc, 'ops', 30));
     }
   } finally {
-    useKernelShapeForTests(null);
+    engine.releaseArenas();
   }
 });
 

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GroupedOptimizer } from '../src/index.js';
 import { useBackend } from './support/backend.js';
 import { seededRandom } from './support/rule-cases.js';
+import { saveWithOptimizer } from './support/training-runs.js';
 
 await useBackend('cpu');
 
@@ -50,16 +51,6 @@ test('SGD in fit: the lower group moves by exactly lrScale times its scale-1 mov
   for (const i of [2, 3]) assert.equal(scaled[i], full[i], 'the head (scale 1) moves the same in both runs');
 });
 
-async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }), { includeOptimizer: true });
-  // Through JSON, as a file would be: the training config is what tfjs camel-cases on load.
-  return { ...saved!, modelTopology: JSON.parse(JSON.stringify(saved!.modelTopology)), trainingConfig: JSON.parse(JSON.stringify(saved!.trainingConfig)) };
-}
-
 for (const rule of ['adamw', 'momentum', 'rmsprop']) {
   test(`${rule}: save + load + more fit equals uninterrupted fit, bit for bit`, async () => {
     const makeOptimizer = (model: tf.LayersModel) => new GroupedOptimizer(rule, [
@@ -77,7 +68,7 @@ for (const rule of ['adamw', 'momentum', 'rmsprop']) {
     const first = buildModel(3);
     first.compile({ optimizer: makeOptimizer(first), loss: 'meanSquaredError' });
     await first.fit(X, Y, fitOptions);
-    const artifacts = await saveToMemory(first);
+    const artifacts = await saveWithOptimizer(first);
     const resumed = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     const loaded = resumed.optimizer as GroupedOptimizer;
     assert.instance(loaded, GroupedOptimizer);
@@ -95,7 +86,7 @@ test('a second save right after loading keeps the optimizer state', async () => 
   model.compile({ optimizer: new GroupedOptimizer('adam', [{ params: model }], { learningRate: 0.01 }), loss: 'meanSquaredError' });
   await model.fit(X, Y, { batchSize: 32, epochs: 1, shuffle: false, verbose: 0 });
   const before = await (model.optimizer as GroupedOptimizer).getWeights();
-  const reloaded = await tf.loadLayersModel(tf.io.fromMemory(await saveToMemory(model)));
+  const reloaded = await tf.loadLayersModel(tf.io.fromMemory(await saveWithOptimizer(model)));
   const after = await (reloaded.optimizer as GroupedOptimizer).getWeights();
   assert.is(after.length, before.length);
   before.forEach((w, i) => assert.equal(after[i]!.tensor.dataSync(), w.tensor.dataSync(), `weight ${w.name}`));

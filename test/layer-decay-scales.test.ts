@@ -1,12 +1,12 @@
-// layerScales is the seed's list: [decay ** (num_layers - i) for i in range(num_layers + 1)].
+// layerScales is OneFlow's list: [decay ** (num_layers - i) for i in range(num_layers + 1)].
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { layerScales } from '../src/layer-decay/index.js';
 
-test('the seed example: ViT-B (12 blocks, numLayers 13), decay 0.75', () => {
+test("OneFlow's example: ViT-B (12 blocks, numLayers 13), decay 0.75", () => {
   const scales = layerScales(13, 0.75);
   assert.is(scales.length, 14);
-  // The seed's list comprehension, in float64 like Python's.
+  // OneFlow's list comprehension, in float64 like Python's.
   const seed: number[] = [];
   for (let i = 0; i < 13 + 1; i++) seed.push(Math.pow(0.75, 13 - i));
   assert.equal(scales, seed);

@@ -1,4 +1,4 @@
-// Where the scale is applied: by the optimizer (the seed's Graph mode), by LayerScaleLR (its Eager
+// Where the scale is applied: by the optimizer (OneFlow's Graph mode), by LayerScaleLR (its Eager
 // mode), never by both. Every combination of optimizer learning rate (schedule or number) and
 // scheduler gives each group schedule(t) × lrScale at step t, from step 0, and the same weights bit
 // for bit; stock tfjs optimizers follow a schedule through the same scheduler.
@@ -109,7 +109,7 @@ test('a scheduler built on a restored optimizer starts at optimizer.iterations',
   assert.equal(scheduler.getLastLr(), SCALES.map((s) => SCHEDULE(4) * s));
 });
 
-// The seed's class, line for line: update_lrs sets group["lr"] = lr * group["lr_scale"] and keeps
+// OneFlow's class, line for line: update_lrs sets group["lr"] = lr * group["lr_scale"] and keeps
 // the BASE rate in _last_lr. (updateLrs first runs inside the base constructor, before a subclass's
 // own fields are initialized, so the call count lives outside the class.)
 let seedCalls = 0;
@@ -126,13 +126,13 @@ class SeedLayerScaleLR extends LayerScaleLR {
   }
 }
 
-test('a subclass overriding updateLrs (the seed\'s code) drives the optimizer the same way', () => {
+test('a subclass overriding updateLrs (OneFlow\'s code) drives the optimizer the same way', () => {
   const { vars, groups, loss } = problem();
   const optimizer = new GroupedOptimizer('sgd', groups, { learningRate: 0 });
   const scheduler = new SeedLayerScaleLR(optimizer, SCHEDULE);
   assert.is(seedCalls, 1, 'updateLrs runs on construction');
   for (let t = 0; t < STEPS; t++) {
-    assert.equal(scheduler.getLastLr(), [SCHEDULE(t), SCHEDULE(t)], 'the seed keeps the base rate in _last_lr');
+    assert.equal(scheduler.getLastLr(), [SCHEDULE(t), SCHEDULE(t)], 'OneFlow keeps the base rate in _last_lr');
     optimizer.minimize(loss);
     scheduler.step();
   }

@@ -10,7 +10,6 @@ import {
   GroupedOptimizer, describeGroups, layerDecayGroups, schedules, type EngineChoice, type GroupsDescription, type LayerDecayGroups,
 } from '../../src/index.js';
 // Registers the fused WebGPU engine (harmless where the index already does, a no-op on other backends).
-import '../../src/engines/fused-engines.js';
 import { buildVit, SMALL_VIT, type VitConfig } from '../vit-finetune/vit.js';
 import { permutation, seededRandom } from '../vit-finetune/random.js';
 import { IMAGE_SIDE, PIXELS, type DigitAsset, type DigitSet } from './digits-asset.js';
@@ -67,7 +66,7 @@ export function configFromQuery(query: string | URLSearchParams): TrainingConfig
     return n;
   };
   const engine = (params.get('engine') ?? DEFAULT_CONFIG.engine) as EngineChoice;
-  if (!['auto', 'ops', 'fused'].includes(engine)) throw new Error(`?engine= must be auto, ops or fused, got '${engine}'`);
+  if (typeof engine !== 'string' || !['auto', 'ops', 'fused'].includes(engine)) throw new Error(`?engine= must be auto, ops or fused, got '${engine}'`);
   const vit = DEFAULT_CONFIG.vit;
   return configFor({
     seed: int('seed', DEFAULT_CONFIG.seed, 0),

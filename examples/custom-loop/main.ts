@@ -1,4 +1,4 @@
-// OneFlow's Eager mode (see the seed note, "Eager模式下的lr_scale设置") in TensorFlow.js: a training
+// OneFlow's Eager mode (see OneFlow's note, "Eager模式下的lr_scale设置") in TensorFlow.js: a training
 // loop of your own around optimizer.minimize, and a LayerScaleLR scheduler that, at every step, sets
 // each group's rate to lr(step) × lrScale (OneFlow's update_lrs). The optimizer then uses the rates
 // as set, so the scale is applied once, by the scheduler.

@@ -1,4 +1,4 @@
-// OneFlow's Graph mode (see the seed note, "Graph模式下的lr_scale设置") in TensorFlow.js: each
+// OneFlow's Graph mode (see OneFlow's note, "Graph模式下的lr_scale设置") in TensorFlow.js: each
 // parameter group carries an lrScale, the optimizer itself updates the group with lr(step) × lrScale,
 // and model.fit trains as usual. lrScheduleCallback only logs each group's rate (`lr/<group>`).
 //
@@ -39,7 +39,7 @@ const model = tf.sequential({
   ],
 });
 
-// The seed's layer scales and parameter groups: layer i gets decay ** (numLayers - i), the head 1.
+// OneFlow's layer scales and parameter groups: layer i gets decay ** (numLayers - i), the head 1.
 // (layerDecayGroups(model, {decay, arch}) builds the same groups in one call.)
 const layerDecay = 0.75;
 const numLayers = 3; // blocks + 1

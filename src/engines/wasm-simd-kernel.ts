@@ -8,7 +8,10 @@
 import type { Expr } from '../rules/expression.js';
 import type { CompiledRule } from '../rules/rule.js';
 
-/** run(ptr p, ptr g, ptr slot..., n4, ...scalars in rule.scalarNames order): updates n4 vec4s in place. */
+/**
+ * run(ptr p, ptr pOut, ptr g, ptr slot..., n4, ...scalars in rule.scalarNames order): updates n4 vec4s;
+ * the slots in place, the parameter read from p and written to pOut (pOut = p: in place).
+ */
 export type SimdKernel = (...args: number[]) => void;
 
 const leb = (n: number): number[] => {
@@ -68,10 +71,13 @@ export function wasmSimdSupported(): boolean {
 
 /** The module's bytes: one function `run`, importing `env.memory` (unshared, no minimum). */
 export function simdKernelBytes(rule: CompiledRule): Uint8Array<ArrayBuffer> {
-  const segs = ['p', 'g', ...rule.slotNames];
+  // Pointer parameters: the parameter's input and output, the gradient, the slots; then n4 and the scalars (f32).
+  const pointers = ['p', 'pOut', 'g', ...rule.slotNames];
+  const pointer = (name: string) => pointers.indexOf(name);
+  const segs = ['p', 'g', ...rule.slotNames]; // what each iteration loads
   const scalars = rule.scalarNames;
-  // params: one pointer per segment, n4, then the scalars (f32)
-  const params = [...segs.map(() => I32), I32, ...scalars.map(() => F32)];
+  const n4Param = pointers.length;
+  const params = [...pointers.map(() => I32), I32, ...scalars.map(() => F32)];
   const local = new Map<string, number>();
   let next = params.length;
   const iLocal = next++;
@@ -88,7 +94,7 @@ export function simdKernelBytes(rule: CompiledRule): Uint8Array<ArrayBuffer> {
     return index;
   };
   // Scalars arrive as f32 parameters; splat each once into a vector local.
-  scalars.forEach((s, k) => code.push(...get(segs.length + 1 + k), ...simd(F32X4_SPLAT), ...set(splat.get(s)!)));
+  scalars.forEach((s, k) => code.push(...get(n4Param + 1 + k), ...simd(F32X4_SPLAT), ...set(splat.get(s)!)));
   const addr = (s: number) => [...get(s), ...get(iLocal), OP.i32Const, 4, OP.i32Shl, OP.i32Add]; // ptr_s + i * 16
   const expr = (e: Expr): number[] => {
     switch (e.kind) {
@@ -100,14 +106,14 @@ export function simdKernelBytes(rule: CompiledRule): Uint8Array<ArrayBuffer> {
     }
   };
   code.push(OP.block, OP.void, OP.loop, OP.void);
-  code.push(...get(iLocal), ...get(segs.length), OP.i32GeU, OP.brIf, 1); // i >= n4: leave the block
-  segs.forEach((n, s) => code.push(...addr(s), ...simd(V128_LOAD), ...ALIGN_4, ...set(local.get(n)!)));
+  code.push(...get(iLocal), ...get(n4Param), OP.i32GeU, OP.brIf, 1); // i >= n4: leave the block
+  for (const n of segs) code.push(...addr(pointer(n)), ...simd(V128_LOAD), ...ALIGN_4, ...set(local.get(n)!));
   for (const st of rule.statements) code.push(...expr(st.value), ...set(localOf(st.target)));
-  // Write back what the math assigned, never g (as the JS loop: `g = g + wd * p` is local).
+  // Write back p (to pOut) and the slots the math assigned, never g (as the JS loop: `g = g + wd * p` is local).
   const assigned = new Set(rule.statements.map((st) => st.target));
-  segs.forEach((n, s) => {
-    if (n !== 'g' && assigned.has(n)) code.push(...addr(s), ...get(local.get(n)!), ...simd(V128_STORE), ...ALIGN_4);
-  });
+  for (const n of segs) {
+    if (n === 'p' || (n !== 'g' && assigned.has(n))) code.push(...addr(pointer(n === 'p' ? 'pOut' : n)), ...get(local.get(n)!), ...simd(V128_STORE), ...ALIGN_4);
+  }
   code.push(...get(iLocal), OP.i32Const, 1, OP.i32Add, ...set(iLocal), OP.br, 0, OP.end, OP.end, OP.end);
   const body = [...vec([[1, I32], [...leb(nV128), V128]]), ...code];
   return new Uint8Array([

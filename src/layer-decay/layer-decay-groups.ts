@@ -8,7 +8,9 @@
 // lrScale and weightDecay: decay 1, minScale, freezeBelow, weightDecay 0) are merged, so that the
 // optimizer runs as few groups as it can, and a name that fits no rule is reported, not silently
 // given the top layer's scale (timm#2712).
-import { describeValue, withoutUniqueSuffix, type GroupSpec, type ParamRef } from '../groups.js';
+import type { GroupSpec, ParamRef } from '../groups.js';
+import { describeValue } from '../checks.js';
+import { matchPattern, withoutUniqueSuffix } from '../variable-names.js';
 import { checkDecay, checkNumLayers, layerScales } from './layer-scales.js';
 import { matchesAnyGlob } from './glob.js';
 import { collectParams, type ParamInfo, type ParamSource, type SourceKind } from './param-source.js';
@@ -193,7 +195,7 @@ function placeParam(p: ParamInfo, opts: CheckedOptions, plan: ArchPlan | null, n
     if (id !== null && id !== undefined) return { id: checkId(id, numLayers!, `layerId('${p.name}', ${numLayers})`), source: 'layerId' };
   }
   for (const [index, [pattern, rule]] of opts.rules.entries()) {
-    const m = execPattern(pattern, p.name) ?? execPattern(pattern, withoutUniqueSuffix(p.name)) ?? execPattern(pattern, p.canonical);
+    const m = matchPattern(pattern, p.name) ?? matchPattern(pattern, withoutUniqueSuffix(p.name)) ?? matchPattern(pattern, p.canonical);
     if (!m) continue;
     const id = typeof rule === 'function' ? rule(m) : rule;
     if (id === 'top') return { id, source: 'rule' };
@@ -201,11 +203,6 @@ function placeParam(p: ParamInfo, opts: CheckedOptions, plan: ArchPlan | null, n
   }
   const id = plan?.layerIdOf(p) ?? null;
   return id === null ? { id: null, source: 'unmatched' } : { id, source: 'arch' };
-}
-
-function execPattern(pattern: RegExp, name: string): RegExpExecArray | null {
-  pattern.lastIndex = 0; // a /g or /y pattern keeps state between calls
-  return pattern.exec(name);
 }
 
 function checkId(id: unknown, numLayers: number | undefined, what: string): number {

@@ -1,9 +1,9 @@
-// The per-layer learning-rate scales of layer-wise decay, exactly as the seed (OneFlow's note) and
+// The per-layer learning-rate scales of layer-wise decay, exactly as OneFlow's note and
 // MAE (util/lr_decay.py) write them:
 //   layer_scales = [layer_decay ** (num_layers - i) for i in range(num_layers + 1)]
 // Layer 0 (the embeddings) gets decay ** numLayers, the top layer (numLayers: final norm, head)
 // gets 1. For a ViT numLayers = blocks + 1.
-import { describeValue } from '../groups.js';
+import { describeValue } from '../checks.js';
 
 /** numLayers + 1 scales; scales[i] = decay ** (numLayers - i); the last one is 1. */
 export function layerScales(numLayers: number, decay: number): number[] {

@@ -5,7 +5,7 @@
 // already taken in the process (a model loaded a second time). The canonical form is the dotted
 // one: the reload suffix is dropped, `/` becomes `.`, and a segment ending in `_<digits>` is split
 // into its stem and the number(s) (`blocks_3` -> `blocks.3`, `stages_0_1` -> `stages.0.1`).
-import { withoutUniqueSuffix } from '../groups.js';
+import { withoutUniqueSuffix } from '../variable-names.js';
 
 const NUMBERED_SEGMENT = /^([A-Za-z][\w-]*?)((?:_\d+)+)$/;
 

@@ -3,7 +3,8 @@
 // and weightsManifest; no weight files needed). Every kind becomes the same list of ParamInfo, plus
 // the layer graph where the source has one.
 import type * as tfc from '@tensorflow/tfjs-core';
-import { describeValue, type LayerVariableLike } from '../groups.js';
+import type { LayerVariableLike } from '../groups.js';
+import { describeValue } from '../checks.js';
 import { canonicalName } from './names.js';
 import {
   attachWeights, graphOfModel, graphOfTopology, isModelLike, weightTrainability, type LayerGraph,

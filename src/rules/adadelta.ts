@@ -8,6 +8,8 @@ export const adadelta: UpdateRule = {
   compileLearningRate: 1,
   defaultLearningRate: 0.001,
   hyperparameters: { rho: 0.95, epsilon: BACKEND_EPSILON },
+  ranges: { rho: { atMost: 1 } },
+  defaultWeightDecay: 0,
   positional: ['rho', 'epsilon'],
   weightDecay: 'l2',
   slots: [{ name: 'accGrad', suffix: 'accum_grad', init: 0 }, { name: 'accUpdate', suffix: 'accum_var', init: 0 }],

@@ -7,6 +7,7 @@ export const adagrad: UpdateRule = {
   compileLearningRate: 0.01,
   defaultLearningRate: null,
   hyperparameters: { initialAccumulatorValue: 0.1, epsilon: BACKEND_EPSILON },
+  defaultWeightDecay: 0,
   positional: ['initialAccumulatorValue'],
   weightDecay: 'l2',
   slots: [{ name: 'acc', suffix: 'accumulator', init: 'initialAccumulatorValue' }],

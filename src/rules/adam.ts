@@ -19,6 +19,8 @@ export const adam: UpdateRule = {
   compileLearningRate: 0.001,
   defaultLearningRate: 0.001,
   hyperparameters: { beta1: 0.9, beta2: 0.999, epsilon: BACKEND_EPSILON },
+  ranges: { beta1: { below: 1 }, beta2: { below: 1 } },
+  defaultWeightDecay: 0,
   positional: ['beta1', 'beta2', 'epsilon'],
   weightDecay: 'l2',
   slots: [{ name: 'm', suffix: 'm', init: 0 }, { name: 'v', suffix: 'v', init: 0 }],

@@ -8,6 +8,8 @@ export const adamax: UpdateRule = {
   compileLearningRate: 0.002,
   defaultLearningRate: 0.002,
   hyperparameters: { beta1: 0.9, beta2: 0.999, epsilon: BACKEND_EPSILON, decay: 0 },
+  ranges: { beta1: { below: 1 }, beta2: { below: 1 } },
+  defaultWeightDecay: 0,
   positional: ['beta1', 'beta2', 'epsilon', 'decay'],
   weightDecay: 'l2',
   slots: [{ name: 'm', suffix: 'm', init: 0 }, { name: 'u', suffix: 'v', init: 0 }],

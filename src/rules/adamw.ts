@@ -11,6 +11,5 @@ export const adamw: UpdateRule = {
   // tf.train.adamw(groupsOrLr, lr?, beta1?, beta2?, epsilon?, weightDecay?)
   positional: ['beta1', 'beta2', 'epsilon', 'weightDecay'],
   weightDecay: 'decoupled',
+  defaultWeightDecay: 0.01,
 };
-
-export const ADAMW_DEFAULT_WEIGHT_DECAY = 0.01;

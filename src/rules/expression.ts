@@ -1,11 +1,9 @@
 // The per-element math of every update rule is written once, as short statements such as
 //   m = beta1 * m + (1 - beta1) * g
-// in a tiny arithmetic language that is a common subset of JavaScript and WGSL.
-// This file parses it once and derives the three forms the engines need:
-//   - a tree evaluated with tfjs ops (the portable path, any backend),
-//   - JavaScript source for the fused cpu / wasm loops,
-//   - WGSL source for the fused WebGPU kernel.
-// Deriving all three from one text is what keeps the paths from drifting apart.
+// in a tiny arithmetic language (+ - * /, unary minus, sqrt, abs, max). This file parses it into a
+// tree and evaluates a tree over any arithmetic (tfjs ops, float64 numbers). Each engine derives its
+// own code from the same tree (src/engines: the float32 JS loop, the WebAssembly SIMD function, the
+// WGSL kernel), which is what keeps the paths from drifting apart.
 
 export type Expr =
   | { kind: 'num'; value: number }
@@ -111,28 +109,6 @@ export function referencedNames(e: Expr, into = new Set<string>()): Set<string> 
     case 'call': e.args.forEach((a) => referencedNames(a, into)); break;
   }
   return into;
-}
-
-/** JavaScript source; `name` maps each identifier to the JS expression that holds it. */
-export function toJavaScript(e: Expr, name: (id: string) => string): string {
-  switch (e.kind) {
-    case 'num': return String(e.value);
-    case 'ref': return name(e.name);
-    case 'neg': return `(-${toJavaScript(e.arg, name)})`;
-    case 'bin': return `(${toJavaScript(e.left, name)} ${e.op} ${toJavaScript(e.right, name)})`;
-    case 'call': return `Math.${e.fn}(${e.args.map((a) => toJavaScript(a, name)).join(', ')})`;
-  }
-}
-
-/** WGSL source over f32 values; literals are written as f32 so that no integer arithmetic sneaks in. */
-export function toWGSL(e: Expr, name: (id: string) => string): string {
-  switch (e.kind) {
-    case 'num': return Number.isInteger(e.value) ? `${e.value}.0` : String(e.value);
-    case 'ref': return name(e.name);
-    case 'neg': return `(-${toWGSL(e.arg, name)})`;
-    case 'bin': return `(${toWGSL(e.left, name)} ${e.op} ${toWGSL(e.right, name)})`;
-    case 'call': return `${e.fn}(${e.args.map((a) => toWGSL(a, name)).join(', ')})`;
-  }
 }
 
 /** Arithmetic over any value type (numbers, tfjs tensors): the caller supplies the operations. */

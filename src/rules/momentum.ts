@@ -7,6 +7,7 @@ export const momentum: UpdateRule = {
   compileLearningRate: 0.01,
   defaultLearningRate: null,
   hyperparameters: { momentum: 0.9, useNesterov: false },
+  defaultWeightDecay: 0,
   positional: ['momentum', 'useNesterov'],
   weightDecay: 'l2',
   slots: [{ name: 'acc', suffix: 'momentum', init: 0 }],

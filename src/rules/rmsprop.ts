@@ -9,6 +9,8 @@ export const rmsprop: UpdateRule = {
   compileLearningRate: 0.001,
   defaultLearningRate: null,
   hyperparameters: { decay: 0.9, momentum: 0, epsilon: BACKEND_EPSILON, centered: false },
+  ranges: { decay: { atMost: 1 } },
+  defaultWeightDecay: 0,
   positional: ['decay', 'momentum', 'epsilon', 'centered'],
   weightDecay: 'l2',
   slots: [

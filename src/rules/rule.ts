@@ -1,6 +1,7 @@
 // What an update rule is: its defaults, its state slots and its per-element math, as data.
 // Engines (src/engines) turn a rule into work; nothing here touches tfjs.
 import { evaluate, parseStatement, referencedNames, type Arithmetic, type Expr, type Statement } from './expression.js';
+import { describeValue } from '../checks.js';
 
 /** Stand-in default meaning "the backend's epsilon", as stock tfjs does (1e-7 for float32). */
 export const BACKEND_EPSILON = 'backendEpsilon' as const;
@@ -19,6 +20,15 @@ export interface SlotSpec {
   onlyIf?: string;
 }
 
+/** A numeric hyperparameter's allowed values beyond `>= 0`: `below` excludes the bound, `atMost` includes it. */
+export interface HyperparameterRange { below?: number; atMost?: number }
+
+/**
+ * The scalars every rule's math may read besides its hyperparameters, set per group and step by
+ * the optimizer: `lr`, the group's effective learning rate, and `wd`, its weight decay.
+ */
+export interface GroupScalars { lr: number; wd: number }
+
 export interface UpdateRule {
   name: string;
   /** Learning rate tfjs-layers uses for the rule's `compile` string ('adam' -> 0.001). */
@@ -27,6 +37,10 @@ export interface UpdateRule {
   defaultLearningRate: number | null;
   /** Hyperparameters and defaults; booleans choose a variant of the math. */
   hyperparameters: Readonly<Record<string, HyperValue | typeof BACKEND_EPSILON>>;
+  /** Ranges tighter than `>= 0` (Adam's betas below 1: PyTorch's checks, and 1 divides by zero). */
+  ranges?: Readonly<Record<string, HyperparameterRange>>;
+  /** Weight decay of a group that sets none, when the optimizer sets none either (AdamW: 0.01, PyTorch's). */
+  defaultWeightDecay: number;
   /** Order of the stock factory's positional arguments after the learning rate. */
   positional: readonly string[];
   /** 'decoupled' (AdamW): p -= lr * wd * p before the step. 'l2' (PyTorch's other optimizers): g += wd * p. */
@@ -35,8 +49,8 @@ export interface UpdateRule {
   /** Scalars computed once per step on the host from the (float32) hyperparameters and the 1-based step t. */
   stepScalars?(h: Readonly<Record<string, number>>, t: number): Record<string, number>;
   /**
-   * The per-element update. Reads `p` (param), `g` (gradient), the slots, `lr` (the group's effective
-   * learning rate), `wd`, the numeric hyperparameters and the step scalars. Assigns slots and `p`.
+   * The per-element update. Reads `p` (param), `g` (gradient), the slots, the GroupScalars (`lr`,
+   * `wd`), the numeric hyperparameters and the step scalars. Assigns slots and `p`.
    */
   math(flags: Readonly<Record<string, boolean>>): string[];
 }
@@ -128,4 +142,51 @@ export function scalarInputs(rule: CompiledRule, raw: Readonly<Record<string, nu
   const inputs: Record<string, number> = {};
   for (const name of rule.scalarNames) inputs[name] = lookup(name);
   return inputs;
+}
+
+/** Checks one hyperparameter value against the rule's default (boolean or number) and range. */
+export function checkHyperparameter(rule: UpdateRule, key: string, value: unknown, where: string): HyperValue {
+  const def = rule.hyperparameters[key];
+  if (typeof def === 'boolean') {
+    if (typeof value !== 'boolean') throw new Error(`${where}: ${key} must be true or false, got ${describeValue(value)}`);
+    return value;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`${where}: ${key} must be a finite number >= 0, got ${describeValue(value)}`);
+  }
+  const range = rule.ranges?.[key];
+  if ((range?.below !== undefined && value >= range.below) || (range?.atMost !== undefined && value > range.atMost)) {
+    const interval = range.below !== undefined ? `[0, ${range.below})` : `[0, ${range.atMost}]`;
+    throw new Error(`${where}: ${key} must be in ${interval} for the ${rule.name} rule, got ${value}`);
+  }
+  return value as number;
+}
+
+/** What an engine runs for one group's step: the rule compiled for its flags, and its scalar inputs. */
+export interface PreparedStep { rule: CompiledRule; scalars: Record<string, number> }
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The one place where a rule, a group's hyperparameters and the step's GroupScalars become what an
+ * engine runs: booleans choose the variant of the math, numbers and the step scalars become its
+ * scalar inputs. Throws, naming `where`, if an input is not finite in float32 (a rate of 1e300), so
+ * that no engine writes Infinity or NaN into a variable.
+ */
+export function prepareStep(rule: UpdateRule, hyperparameters: Hyperparameters, group: GroupScalars, t: number, where: string): PreparedStep {
+  const flags: Record<string, boolean> = {};
+  const numbers: Record<string, number> = {};
+  for (const [k, v] of Object.entries(hyperparameters)) {
+    if (typeof v === 'boolean') flags[k] = v;
+    else numbers[k] = v;
+  }
+  const compiled = compileRule(rule, flags, group.wd > 0);
+  const scalars = scalarInputs(compiled, { ...numbers, ...rule.stepScalars?.(numbers, t), lr: group.lr, wd: group.wd });
+  for (const [name, value] of Object.entries(scalars)) {
+    if (!(Math.abs(value) <= FLOAT32_MAX)) {
+      const what = name in group ? `${name} ${group[name as keyof GroupScalars]}` : `the step scalar '${name}' (${value}, from lr ${group.lr}, wd ${group.wd})`;
+      throw new Error(`${where}: ${what} does not fit in float32 at step ${t}; nothing was changed`);
+    }
+  }
+  return { rule: compiled, scalars };
 }

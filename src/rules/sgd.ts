@@ -6,6 +6,7 @@ export const sgd: UpdateRule = {
   compileLearningRate: 0.01,
   defaultLearningRate: null,
   hyperparameters: {},
+  defaultWeightDecay: 0,
   positional: [],
   weightDecay: 'l2',
   slots: [],

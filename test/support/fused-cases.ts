@@ -2,15 +2,16 @@
 // trainer that runs the same problem through the ops path and the fused path, and the safety checks
 // every backend must pass. The reference is always the ops path (tfjs ops, one kernel per
 // operation), never the fused code itself, so a wrong fused engine fails.
-import { test } from 'uvu';
+import { test as uvuTest, type Test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { GroupedOptimizer } from '../../src/index.js';
+import { GroupedOptimizer, type UpdateEngine } from '../../src/index.js';
 import { RULE_CASES, initialValues, maxRelativeDifference, quadratic } from './rule-cases.js';
 import { read } from './backend.js';
 
 export { RULE_CASES };
-export type Engine = 'ops' | 'fused';
+/** 'ops', 'fused' (the backend's engine from the table), or an engine object made with test options. */
+export type Engine = 'ops' | 'fused' | UpdateEngine;
 
 /**
  * The groups of every case: scales and weight decays differ (so each rule runs with and without its
@@ -77,7 +78,7 @@ export interface Trained { params: Float32Array[]; state: Map<string, Float32Arr
 
 /** Trains the table's groups for `steps` steps and reads params and every slot back. */
 export async function trainGroups(rc: (typeof RULE_CASES)[number], engine: Engine, steps = STEPS): Promise<Trained> {
-  const problem = makeProblem(FUSED_GROUPS.flatMap((g) => g.shapes), engine);
+  const problem = makeProblem(FUSED_GROUPS.flatMap((g) => g.shapes), typeof engine === 'string' ? engine : engine.name);
   const start = await Promise.all(problem.vars.map(read));
   const optimizer = groupedOptimizer(rc.rule, rc.learningRate, rc.options, engine, problem.vars);
   for (let t = 0; t < steps; t++) problem.step(optimizer, t);
@@ -117,7 +118,8 @@ export function assertSameTraining(fused: Trained, ops: Trained) {
 }
 
 /** For each case of the table: the fused engine follows the ops path for STEPS steps. */
-export function defineEquivalenceTests(backend: string) {
+/** `test`: where to register (uvu's default suite, or a suite of one backend's). */
+export function defineEquivalenceTests(backend: string, test: Test = uvuTest) {
   for (const rc of RULE_CASES) {
     test(`${backend}: ${rc.label}, fused equals ops after ${STEPS} steps (3 groups, 7 variables)`, async () => {
       const ops = await trainGroups(rc, 'ops');
@@ -128,7 +130,7 @@ export function defineEquivalenceTests(backend: string) {
 }
 
 /** Checks that hold on every backend with a fused engine. `leakSteps`: how long the leak check runs. */
-export function defineSafetyTests(backend: string, { leakSteps }: { leakSteps: number }) {
+export function defineSafetyTests(backend: string, { leakSteps }: { leakSteps: number }, test: Test = uvuTest) {
   const adam = RULE_CASES.find((r) => r.label === 'adam')!;
 
   test(`${backend}: a variable sharing its data id (tf.variable(t), clone, reshape) leaves the other tensors alone`, async () => {

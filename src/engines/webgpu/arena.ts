@@ -58,17 +58,6 @@ export interface Arena {
   lastUsed: number;
 }
 
-let bindingLimitForTests: number | null = null;
-
-/**
- * Pretends the device allows at most `bytes` per storage binding (null: the device's own limit), so
- * that tests can exercise chunking, which real limits (128 MiB and up) reach only with huge groups.
- * Takes effect for arenas created afterwards.
- */
-export function limitArenaBindingForTests(bytes: number | null): void {
-  bindingLimitForTests = bytes;
-}
-
 /** Arenas are reused by layout (segment count and variable sizes): groups of equal layout share one. */
 export function layoutKey(sizes: readonly number[], segments: number): string {
   return `${segments}:${sizes.join(',')}`;
@@ -86,7 +75,11 @@ export class ArenaCache {
   private runs = 0;
   readonly bindGroupLayout: object;
 
-  constructor(readonly device: GpuDevice) {
+  /**
+   * `maxBindingBytes`: at most this many bytes per storage binding (default: the device's limit);
+   * a smaller value lets tests exercise chunking, which real limits (128 MiB and up) reach only with huge groups.
+   */
+  constructor(readonly device: GpuDevice, private readonly maxBindingBytes?: number) {
     const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
     this.bindGroupLayout = device.createBindGroupLayout({
       label: 'tfjs-layer-decay fused update',
@@ -105,7 +98,7 @@ export class ArenaCache {
     let arena = this.arenas.get(key);
     if (!arena) {
       const limits = this.device.limits;
-      const plans = planChunks(sizes, segments, bindingLimitForTests ?? Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize));
+      const plans = planChunks(sizes, segments, this.maxBindingBytes ?? Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize));
       const chunks = plans.map((plan) => this.createChunk(plan, segments, Math.max(UNIFORM_BYTES, uniformBytes)));
       arena = { chunks, lastUsed: this.runs };
       this.arenas.set(key, arena);

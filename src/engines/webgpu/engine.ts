@@ -21,8 +21,8 @@ class DeviceState {
   private readonly pipelines = new Map<string, object>();
   private readonly pipelineLayout: object;
 
-  constructor(readonly device: GpuDevice, readonly shape: KernelShape) {
-    this.arenas = new ArenaCache(device);
+  constructor(readonly device: GpuDevice, readonly shape: KernelShape, maxBindingBytes?: number) {
+    this.arenas = new ArenaCache(device, maxBindingBytes);
     this.pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.arenas.bindGroupLayout] });
   }
 
@@ -43,89 +43,90 @@ class DeviceState {
   }
 }
 
-let current: DeviceState | null = null;
-let shapeForTests: KernelShape | null = null;
+/** Test knobs: a kernel shape other than the adapter's, a smaller storage binding than the device's. */
+export interface WebGpuEngineOptions { kernelShape?: KernelShape; maxBindingBytes?: number }
 
-function deviceState(backend: WebGpuBackend): DeviceState {
-  if (current?.device !== backend.device) {
-    current?.arenas.clear();
-    current = new DeviceState(backend.device, shapeForTests ?? kernelShapeFor(backend.adapterInfo));
+export interface WebGpuEngine extends UpdateEngine {
+  /** Frees every arena (they are rebuilt on the next step). For tests, and for apps done training. */
+  releaseArenas(): void;
+  /** Arenas held and their bytes on the GPU (0 before the first step). */
+  arenaStats(): { arenas: number; bytes: number };
+}
+
+/** A WebGPU engine with its own arenas and pipelines; `webgpuEngine` is the one the engine table uses. */
+export function createWebGpuEngine(options: WebGpuEngineOptions = {}): WebGpuEngine {
+  let current: DeviceState | null = null;
+  const deviceState = (backend: WebGpuBackend): DeviceState => {
+    if (current?.device !== backend.device) {
+      current?.arenas.clear();
+      current = new DeviceState(backend.device, options.kernelShape ?? kernelShapeFor(backend.adapterInfo), options.maxBindingBytes);
+    }
+    return current;
+  };
+  return {
+    name: 'webgpu',
+    releaseArenas: () => current?.arenas.clear(),
+    arenaStats: () => current?.arenas.stats() ?? { arenas: 0, bytes: 0 },
+    run: (step) => runStep(step, deviceState),
+  };
+}
+
+function runStep(step: GroupStep, deviceState: (backend: WebGpuBackend) => DeviceState): void {
+  const backend = activeWebGpuBackend();
+  const entries = step.entries.filter((e) => e.param.size > 0);
+  if (entries.length === 0) return;
+  // A tfjs whose backend has another shape, data held in textures, or data stored as another dtype
+  // than the tensor says (tfjs casts int32 to float32 by relabelling the same buffer): the portable path.
+  const tensorsOf = (e: (typeof entries)[number]): tfc.Tensor[] => [e.param, e.grad, ...e.slots];
+  const storedAsFloat32 = (b: WebGpuBackend, t: tfc.Tensor) => t.dtype === 'float32' && b.tensorMap.get(t.dataId)?.dtype === 'float32';
+  if (!backend || entries.some((e) => tensorsOf(e).some((t) => !storedAsFloat32(backend, t) || bufferOf(backend, t) === null))) {
+    opsEngine.run(step);
+    return;
   }
-  return current;
-}
+  for (const e of entries) {
+    ensureOwnBuffer(backend, e.param);
+    for (const s of e.slots) ensureOwnBuffer(backend, s);
+  }
+  const state = deviceState(backend);
+  const kernel = fusedKernel(step.rule, state.shape);
+  const pipeline = state.pipeline(kernel);
+  const arena = state.arenas.acquire(entries.map((e) => e.param.size), kernel.segments, kernel.uniformBytes);
+  // Segment s of entry i lives in buffers[i][s]: p, g, then the slots (read after ensureOwnBuffer).
+  const buffers: GpuBuffer[][] = entries.map((e) => tensorsOf(e).map((t) => bufferOf(backend, t)!));
 
-/** Runs the next steps with this kernel shape instead of the adapter's (null: back to it), so that tests cover both. */
-export function useKernelShapeForTests(shape: KernelShape | null): void {
-  shapeForTests = shape;
-  current?.arenas.clear();
-  current = null;
-}
-
-/** Frees every arena (they are rebuilt on the next step). For tests, and for apps done training. */
-export function releaseWebGpuArenas(): void {
-  current?.arenas.clear();
-}
-
-/** Arenas held and their bytes on the GPU (0 before the first webgpu step). */
-export function webGpuArenaStats(): { arenas: number; bytes: number } {
-  return current?.arenas.stats() ?? { arenas: 0, bytes: 0 };
-}
-
-export const webgpuEngine: UpdateEngine = {
-  name: 'webgpu',
-  run(step: GroupStep) {
-    const backend = activeWebGpuBackend();
-    const entries = step.entries.filter((e) => e.param.size > 0);
-    if (entries.length === 0) return;
-    // A tfjs whose backend has another shape, or data held in textures: the portable path.
-    const tensorsOf = (e: (typeof entries)[number]): tfc.Tensor[] => [e.param, e.grad, ...e.slots];
-    if (!backend || entries.some((e) => tensorsOf(e).some((t) => t.dtype !== 'float32' || bufferOf(backend, t) === null))) {
-      opsEngine.run(step);
-      return;
-    }
-    for (const e of entries) {
-      ensureOwnBuffer(backend, e.param);
-      for (const s of e.slots) ensureOwnBuffer(backend, s);
-    }
-    const state = deviceState(backend);
-    const kernel = fusedKernel(step.rule, state.shape);
-    const pipeline = state.pipeline(kernel);
-    const arena = state.arenas.acquire(entries.map((e) => e.param.size), kernel.segments, kernel.uniformBytes);
-    // Segment s of entry i lives in buffers[i][s]: p, g, then the slots (read after ensureOwnBuffer).
-    const buffers: GpuBuffer[][] = entries.map((e) => tensorsOf(e).map((t) => bufferOf(backend, t)!));
-
-    backend.ensureCommandEncoderReady();
-    backend.endComputePassEncoder();
-    const encoder = backend.commandEncoder!;
-    const uniforms = new ArrayBuffer(kernel.uniformBytes);
-    const maxPerDimension = backend.device.limits.maxComputeWorkgroupsPerDimension;
-    for (const chunk of arena.chunks) {
-      writeUniforms(step.rule, step.scalars, chunk.n4, uniforms);
-      backend.queue.writeBuffer(chunk.uniforms, 0, uniforms);
-      const segmentBytes = chunk.n4 * 16;
-      for (const piece of chunk.pieces) {
-        const source = buffers[piece.entry]!;
-        for (let s = 0; s < kernel.segments; s++) {
-          encoder.copyBufferToBuffer(source[s]!, piece.srcOffset * 4, chunk.storage, s * segmentBytes + piece.dstOffset * 4, piece.length * 4);
-        }
-      }
-      const pass = encoder.beginComputePass({ label: 'tfjs-layer-decay fused update' });
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, chunk.bindGroup);
-      pass.dispatchWorkgroups(...workgroupGrid(chunk.n4, state.shape, maxPerDimension));
-      pass.end();
-      for (const piece of chunk.pieces) {
-        const target = buffers[piece.entry]!;
-        for (const s of kernel.written) {
-          encoder.copyBufferToBuffer(chunk.storage, s * segmentBytes + piece.dstOffset * 4, target[s]!, piece.srcOffset * 4, piece.length * 4);
-        }
+  backend.ensureCommandEncoderReady();
+  backend.endComputePassEncoder();
+  const encoder = backend.commandEncoder!;
+  const uniforms = new ArrayBuffer(kernel.uniformBytes);
+  const maxPerDimension = backend.device.limits.maxComputeWorkgroupsPerDimension;
+  for (const chunk of arena.chunks) {
+    writeUniforms(step.rule, step.scalars, chunk.n4, uniforms);
+    backend.queue.writeBuffer(chunk.uniforms, 0, uniforms);
+    const segmentBytes = chunk.n4 * 16;
+    for (const piece of chunk.pieces) {
+      const source = buffers[piece.entry]!;
+      for (let s = 0; s < kernel.segments; s++) {
+        encoder.copyBufferToBuffer(source[s]!, piece.srcOffset * 4, chunk.storage, s * segmentBytes + piece.dstOffset * 4, piece.length * 4);
       }
     }
-    for (const e of entries) {
-      for (const t of tensorsOf(e)) backend.commandQueueOwnedIds.add(t.dataId);
-      forgetCpuCopy(backend, e.param);
-      for (const s of e.slots) forgetCpuCopy(backend, s);
+    const pass = encoder.beginComputePass({ label: 'tfjs-layer-decay fused update' });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, chunk.bindGroup);
+    pass.dispatchWorkgroups(...workgroupGrid(chunk.n4, state.shape, maxPerDimension));
+    pass.end();
+    for (const piece of chunk.pieces) {
+      const target = buffers[piece.entry]!;
+      for (const s of kernel.written) {
+        encoder.copyBufferToBuffer(chunk.storage, s * segmentBytes + piece.dstOffset * 4, target[s]!, piece.srcOffset * 4, piece.length * 4);
+      }
     }
-    backend.submitQueue();
-  },
-};
+  }
+  for (const e of entries) {
+    for (const t of tensorsOf(e)) backend.commandQueueOwnedIds.add(t.dataId);
+    forgetCpuCopy(backend, e.param);
+    for (const s of e.slots) forgetCpuCopy(backend, s);
+  }
+  backend.submitQueue();
+}
+
+export const webgpuEngine = createWebGpuEngine();

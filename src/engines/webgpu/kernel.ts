@@ -1,5 +1,5 @@
 // A rule's math compiled to one WGSL compute shader over a group's arena (see arena.ts): the fused
-// WebGPU update. The statements come from the rule (src/rules) through `toWGSL`, so the shader, the
+// WebGPU update. The statements come from the rule (src/rules) through `toWGSL` (at the end of this file), so the shader, the
 // JavaScript loop of the cpu/wasm engines and the ops path are all derived from the same text.
 //
 // Shape of the shader:
@@ -12,7 +12,7 @@
 //     kernelShapeFor.
 // Arithmetic is f32 per operation, like each tfjs kernel of the ops path; the scalar-only parts were
 // already hoisted to the host by compileRule, so every engine sees the same float32 inputs.
-import { toWGSL, type Expr } from '../../rules/expression.js';
+import type { Expr } from '../../rules/expression.js';
 import type { CompiledRule } from '../../rules/rule.js';
 
 /** How the arena is spread over invocations. */
@@ -148,4 +148,15 @@ function buildKernel(rule: CompiledRule, shape: KernelShape, key: string): Fused
     written,
     uniformBytes: Math.ceil((4 + 4 * rule.scalarNames.length) / 16) * 16,
   };
+}
+
+/** WGSL source over f32 values; literals are written as f32 so that no integer arithmetic sneaks in. */
+export function toWGSL(e: Expr, name: (id: string) => string): string {
+  switch (e.kind) {
+    case 'num': return Number.isInteger(e.value) ? `${e.value}.0` : String(e.value);
+    case 'ref': return name(e.name);
+    case 'neg': return `(-${toWGSL(e.arg, name)})`;
+    case 'bin': return `(${toWGSL(e.left, name)} ${e.op} ${toWGSL(e.right, name)})`;
+    case 'call': return `${e.fn}(${e.args.map((a) => toWGSL(a, name)).join(', ')})`;
+  }
 }
