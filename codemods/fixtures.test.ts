@@ -64,6 +64,7 @@ const EXPECTED_SITES: Record<string, ExpectedSite[]> = {
   'run-compile-string.input.cjs': [['compile-string', "'adam'"]],
   'run-dqn.input.mjs': [['factory', 'tf.train.adam(1e-2)']],
   'run-fit-sgd.input.mjs': [['factory', 'tf.train.sgd(0.1)']],
+  'run-learning-rate.input.mjs': [['factory', 'tf.train.adam(0.05)']],
   'run-layers-core.input.mjs': [['factory', 'tfc.train.sgd(0.2)']],
   'run-minimize-var-list.input.mjs': [['factory', 'tf.train.rmsprop(0.01)']],
   'tf-parameter.input.js': [['factory', 'tf.train.adam(0.01)', "'tf' is a parameter of 'createTrainer', not the tfjs import"]],

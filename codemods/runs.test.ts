@@ -4,7 +4,8 @@
 // run with Node: the original, the original converted by the real command with --decay 1 (every
 // scale 1: the weights must equal the original's, bit for bit for SGD, within float32 rounding for
 // the adaptive rules), and the fixture's output (--decay 0.75: several groups, the loss falls, and
-// the weights differ from the scale-1 run). A conversion that parses but throws fails here.
+// the weights differ from the scale-1 run). A conversion that parses but throws fails here. A
+// script that assigns model.optimizer.learningRate in a callback must see the rate change.
 // A TypeScript script, converted and compiled to JavaScript, runs too.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,7 +16,8 @@ import { ts } from 'ts-morph';
 import { fixtures } from './fixtures.test.support.js';
 import { read, runCli, tempTree } from './cli.test.support.js';
 
-interface Learned { optimizer: string; groups: number; losses: number[]; weights: number[][] }
+/** What a script prints; `rate` where it changes optimizer.learningRate as it trains. */
+interface Learned { optimizer: string; groups: number; losses: number[]; weights: number[][]; rate?: number }
 
 /** How far the --decay 1 run may be from the original: 0 is bit for bit, else relative to max(1, |w|). */
 const TOLERANCE: Record<string, number> = {
@@ -24,6 +26,7 @@ const TOLERANCE: Record<string, number> = {
   'run-compile-string': 1e-5,
   'run-minimize-var-list': 1e-5,
   'run-dqn': 1e-5,
+  'run-learning-rate': 1e-5,
 };
 
 const TS_SCRIPT = `import * as tf from '@tensorflow/tfjs';
@@ -86,6 +89,7 @@ for (const fixture of runFixtures) {
     assert.is.not(original.optimizer, 'GroupedOptimizer');
     assert.is(decayOne.optimizer, 'GroupedOptimizer');
     assert.ok(decayOne.groups >= 1);
+    assert.is(decayOne.rate, original.rate, 'a rate assigned as it trains reaches the grouped optimizer');
     const tolerance = TOLERANCE[fixture.name]!;
     if (tolerance === 0) {
       assert.equal(decayOne.weights, original.weights, 'bit for bit');
@@ -107,6 +111,7 @@ for (const fixture of runFixtures) {
     const moved = converted.weights.some((values, i) => values.some((value, j) => Math.abs(value - decayOne.weights[i]![j]!) > 1e-6));
     assert.ok(moved, 'decay 0.75 trains the layers below the head slower than decay 1');
     assert.is(converted.weights.length, original.weights.length);
+    assert.is(converted.rate, original.rate);
   });
 }
 
