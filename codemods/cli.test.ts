@@ -30,6 +30,7 @@ const EXIT_CODES: [string, string[], Record<string, string>, number, string][] =
   ['an unknown option', ['src', '--decay', '0.75', '--fast'], { 'src/a.js': CONVERTIBLE }, 2, "Unknown option '--fast'"],
   ['paths that match no file', ['lib/**/*.ts', '--decay', '0.75'], { 'src/a.js': CONVERTIBLE }, 2, 'no .ts .tsx .js .jsx .mjs .cjs file matches'],
   ['a file that does not parse', ['src', '--decay', '0.75'], { 'src/a.js': CONVERTIBLE, 'src/broken.js': BROKEN }, 1, ''],
+  ['a report that cannot be written', ['src', '--decay', '0.75', '--dry', '--json', 'no/such/folder/report.json'], { 'src/a.js': CONVERTIBLE }, 1, 'cannot write the report to no/such/folder/report.json'],
   ['sites left unconverted', ['src', '--decay', '0.75'], { 'src/a.js': UNCONVERTIBLE }, 0, ''],
   ['sites converted', ['src', '--decay', '0.75'], { 'src/a.js': CONVERTIBLE }, 0, ''],
 ];

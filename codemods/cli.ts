@@ -1,8 +1,8 @@
 // `tfjs-layer-decay codemod <paths or globs...> --decay 0.75 [...]`: arguments, the run, the
 // summary, the exit code. Exit codes are honest (jscodeshift exits 0 on errors, a common
 // complaint): 0 the run finished, even with sites left unconverted; 1 a file did not parse or
-// could not be read or written; 2 bad usage, no file matched, or a work tree with uncommitted
-// changes and no --force (nothing was written).
+// could not be read or written, or the report could not be written; 2 bad usage, no file matched,
+// or a work tree with uncommitted changes and no --force (nothing was written).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -105,8 +105,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     io.stderr(summary);
   } else {
-    if (values.json !== undefined) writeFileSync(resolve(io.cwd, values.json), `${JSON.stringify(report, null, 2)}\n`);
     (values.diff ? io.stderr : io.stdout)(summary);
+    if (values.json !== undefined) {
+      try {
+        writeFileSync(resolve(io.cwd, values.json), `${JSON.stringify(report, null, 2)}\n`);
+      } catch (error) {
+        io.stderr(`tfjs-layer-decay codemod: cannot write the report to ${values.json}: ${error instanceof Error ? error.message : String(error)}\n`);
+        return 1;
+      }
+    }
   }
   return report.summary.filesWithErrors > 0 ? 1 : 0;
 }
