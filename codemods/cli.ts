@@ -6,7 +6,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTwoFilesPatch } from 'diff';
 import { ARCH_NAMES } from '../src/layer-decay/resolvers/resolver.js';
 import { formatReport } from './report.js';
 import { runCodemod } from './runner.js';
@@ -80,13 +79,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return usageError(io, `--arch must be one of ${ARCHES.join(', ')}, got '${values.arch}'`);
   }
 
+  // The diff library is loaded only for --diff.
+  const createTwoFilesPatch = values.diff ? (await import('diff')).createTwoFilesPatch : undefined;
   const outcome = await runCodemod({
     patterns: positionals,
     cwd: io.cwd,
     transform: { decay, arch: values.arch, todo: values.todo },
     dry: values.dry,
     force: values.force,
-    onChange: values.diff ? (path, before, after) => io.stdout(createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after)) : undefined,
+    onChange: createTwoFilesPatch ? (path, before, after) => io.stdout(createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after)) : undefined,
   });
   if (outcome.kind === 'no-files') {
     io.stderr(`tfjs-layer-decay codemod: no .ts .tsx .js .jsx .mjs .cjs file matches ${outcome.unmatched.map((p) => `'${p}'`).join(', ')}\n`);

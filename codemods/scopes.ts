@@ -50,37 +50,68 @@ export class Scopes {
   }
 
   private collect(sourceFile: ts.SourceFile): void {
+    const K = ts.SyntaxKind;
     const visit = (node: ts.Node, block: ts.Node, fn: ts.Node): void => {
-      if (ts.isVariableDeclaration(node)) {
-        const list = node.parent;
-        if (ts.isCatchClause(list)) this.declare(list, node.name, node);
-        else {
-          const isVar = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.BlockScoped) === 0;
-          const holder = list.parent;
-          const scope = isVar ? fn : ts.isForStatement(holder) || ts.isForInStatement(holder) || ts.isForOfStatement(holder) ? holder : block;
-          this.declare(scope, node.name, node);
+      let innerBlock = block;
+      let innerFn = fn;
+      switch (node.kind) {
+        case K.VariableDeclaration: {
+          const declaration = node as ts.VariableDeclaration;
+          const list = declaration.parent;
+          if (ts.isCatchClause(list)) this.declare(list, declaration.name, declaration);
+          else {
+            const isVar = (list.flags & ts.NodeFlags.BlockScoped) === 0;
+            const holder = list.parent;
+            const inFor = holder.kind === K.ForStatement || holder.kind === K.ForInStatement || holder.kind === K.ForOfStatement;
+            this.declare(isVar ? fn : inFor ? holder : block, declaration.name, declaration);
+          }
+          break;
         }
-      } else if (ts.isParameter(node)) {
-        this.declare(node.parent, node.name, node);
-      } else if (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isEnumDeclaration(node)) {
-        if (node.name) this.declare(block, node.name, node);
-      } else if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) {
-        this.declare(node, node.name, node);
-      } else if (ts.isImportClause(node) && node.name) {
-        this.declare(sourceFile, node.name, node);
-      } else if (ts.isNamespaceImport(node) || ts.isImportSpecifier(node) || ts.isImportEqualsDeclaration(node)) {
-        this.declare(sourceFile, node.name, node);
+        case K.Parameter:
+          this.declare(node.parent, (node as ts.ParameterDeclaration).name, node);
+          break;
+        case K.FunctionDeclaration:
+        case K.ClassDeclaration:
+        case K.EnumDeclaration: {
+          const name = (node as ts.FunctionDeclaration | ts.ClassDeclaration | ts.EnumDeclaration).name;
+          if (name) this.declare(block, name, node);
+          break;
+        }
+        case K.FunctionExpression:
+        case K.ClassExpression: {
+          const name = (node as ts.FunctionExpression | ts.ClassExpression).name;
+          if (name) this.declare(node, name, node);
+          break;
+        }
+        case K.ImportClause: {
+          const name = (node as ts.ImportClause).name;
+          if (name) this.declare(sourceFile, name, node);
+          break;
+        }
+        case K.NamespaceImport:
+        case K.ImportSpecifier:
+        case K.ImportEqualsDeclaration:
+          this.declare(sourceFile, (node as ts.NamespaceImport | ts.ImportSpecifier | ts.ImportEqualsDeclaration).name, node);
+          break;
       }
-      const isFunction = ts.isFunctionLike(node) && !ts.isTypeNode(node);
-      const opensBlock = ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseBlock(node) || ts.isForStatement(node)
-        || ts.isForInStatement(node) || ts.isForOfStatement(node) || ts.isCatchClause(node) || ts.isClassLike(node);
-      const innerFn = isFunction ? node : fn;
-      const innerBlock = isFunction || opensBlock ? node : block;
+      if (FUNCTION_KINDS.has(node.kind)) innerFn = innerBlock = node;
+      else if (BLOCK_KINDS.has(node.kind)) innerBlock = node;
       ts.forEachChild(node, (child) => visit(child, innerBlock, innerFn));
     };
     ts.forEachChild(sourceFile, (child) => visit(child, sourceFile, sourceFile));
   }
 }
+
+/** Nodes whose parameters and `var`s are theirs. */
+const FUNCTION_KINDS = new Set([
+  ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.FunctionExpression, ts.SyntaxKind.ArrowFunction, ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.Constructor, ts.SyntaxKind.GetAccessor, ts.SyntaxKind.SetAccessor,
+]);
+/** Nodes whose `let`, `const`, classes and functions are theirs. */
+const BLOCK_KINDS = new Set([
+  ts.SyntaxKind.Block, ts.SyntaxKind.ModuleBlock, ts.SyntaxKind.CaseBlock, ts.SyntaxKind.ForStatement, ts.SyntaxKind.ForInStatement,
+  ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.CatchClause, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ClassExpression,
+]);
 
 /** Whether `identifier` is the name `parent` declares (the checker's symbol is that declaration's). */
 function declaresName(parent: ts.Node, identifier: ts.Identifier): boolean {
