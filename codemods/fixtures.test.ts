@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixtures } from './fixtures.test.support.js';
-import { transformSource, transformSources, type SiteReport } from './transform.js';
+import { transformSource, type SiteReport } from './transform.js';
 
 /**
  * Per input file, its sites in order: [kind, the code the site starts with] when converted,
@@ -132,16 +132,6 @@ test('every fixture input is listed here, and every entry has its fixture', () =
   const inputs = new Set(fixtures().map((fixture) => fixture.inputFile));
   assert.equal(Object.keys(EXPECTED_SITES).filter((file) => !inputs.has(file)), []);
   assert.equal([...inputs].filter((file) => !(file in EXPECTED_SITES)), []);
-});
-
-test('all fixtures in one batch give the same outputs (files of a batch do not see each other)', () => {
-  const all = fixtures().filter((fixture) => fixture.options.todo === undefined && fixture.options.arch === undefined);
-  const results = transformSources(all.map((fixture) => ({ text: fixture.input, fileName: fixture.inputFile })), { decay: 0.75 });
-  all.forEach((fixture, i) => {
-    const result = results[i]!;
-    if (result instanceof Error) throw result;
-    assert.fixture(result.text, fixture.output);
-  });
 });
 
 test.run();

@@ -10,7 +10,7 @@ import { planImports, trainAccess } from './imports.js';
 import { SymbolIndex } from './references.js';
 import { compileStringEdit, factoryEdit, type OutputStyle, type RenderOptions } from './render.js';
 import { findSites, type Site, type SiteKind, type UnconvertedSite } from './sites.js';
-import { extensionOf, isTypeScript } from './extensions.js';
+import { isTypeScript } from './extensions.js';
 import { parseErrorsOf, scriptKindOf, syntaxErrors } from './syntax.js';
 import { applyEdits, type TextEdit } from './text-edits.js';
 import { todoEdits } from './todo-comments.js';
@@ -40,52 +40,35 @@ export interface TransformResult {
 /** The input does not parse; the file is reported and left alone. */
 export class ParseError extends Error {}
 
-export interface SourceInput { text: string; fileName: string }
-
-export function transformSource(text: string, fileName: string, options: TransformOptions): TransformResult {
-  const [result] = transformSources([{ text, fileName }], options);
-  if (result instanceof Error) throw result;
-  return result!;
-}
-
-/** transformSource over several files; a file's failure is its result, not a throw. */
-export function transformSources(inputs: readonly SourceInput[], options: TransformOptions): (TransformResult | Error)[] {
-  return inputs.map((input) => {
-    try {
-      return transformParsed(input, parse(input), options);
-    } catch (error) {
-      return error instanceof Error ? error : new Error(String(error));
-    }
-  });
+export function transformSource(input: string, fileName: string, options: TransformOptions): TransformResult {
+  const bom = input.startsWith(BOM) ? BOM : '';
+  const text = input.slice(bom.length);
+  const result = transformParsed(text, fileName, parse(text, fileName), options);
+  return { ...result, text: bom + result.text };
 }
 
 // The compiler's parser alone, and ts-morph's wrappers over its tree: no project, no program and
 // no type checker (names are resolved by scopes.ts), so nothing is built for a file beyond its
 // tree. Every file is parsed as a module (top-level await, imports), as the codemod writes imports
 // into it.
-function parse(input: SourceInput): SourceFile {
-  const compilerFile = ts.createSourceFile(input.fileName, withoutBom(input.text), {
+function parse(text: string, fileName: string): SourceFile {
+  const compilerFile = ts.createSourceFile(fileName, text, {
     languageVersion: ts.ScriptTarget.ESNext,
     setExternalModuleIndicator: (file) => { (file as { externalModuleIndicator?: unknown }).externalModuleIndicator = true; },
-  }, true, scriptKindOf(input.fileName));
+  }, true, scriptKindOf(fileName));
   return createWrappedNode(compilerFile) as SourceFile;
 }
 
-// Positions are offsets into the text without its byte order mark (ts-morph drops it); the mark
-// is put back on the output.
+// Positions are offsets into the text without its byte order mark; the mark is put back on the output.
 const BOM = '\uFEFF';
-const withoutBom = (text: string) => (text.startsWith(BOM) ? text.slice(1) : text);
 
-function transformParsed(input: SourceInput, sourceFile: SourceFile, options: TransformOptions): TransformResult {
-  const { fileName } = input;
-  const bom = input.text.startsWith(BOM) ? BOM : '';
-  const text = withoutBom(input.text);
+function transformParsed(text: string, fileName: string, sourceFile: SourceFile, options: TransformOptions): TransformResult {
   const parseErrors = parseErrorsOf(sourceFile.compilerNode);
   if (parseErrors.length) throw new ParseError(`does not parse: ${parseErrors[0]}`);
   const nodes = new FileNodes(sourceFile);
   const bindings = findBindings(sourceFile, nodes);
   // A file that neither imports tfjs nor names `tf` (a global or a parameter, reported) holds no site.
-  if (!bindings.importsTfjs && !nodes.uses('tf')) return { text: input.text, changed: false, sites: [] };
+  if (!bindings.importsTfjs && !nodes.uses('tf')) return { text, changed: false, sites: [] };
 
   const index = new SymbolIndex(nodes);
   // JavaScript calls tf.train.<rule>(groups, ...) after install(tf) where the file has a tf.train
@@ -113,7 +96,7 @@ function transformParsed(input: SourceInput, sourceFile: SourceFile, options: Tr
   const output = edits.length ? applyEdits(text, edits) : text;
   const outputErrors = output === text ? [] : syntaxErrors(fileName, output);
   if (outputErrors.length) throw new Error(`internal error: the converted file would not parse (${outputErrors[0]}); left unchanged`);
-  return { text: bom + output, changed: output !== text, sites: sites.map((site) => siteReport(site, sourceFile)) };
+  return { text: output, changed: output !== text, sites: sites.map((site) => siteReport(site, sourceFile.compilerNode)) };
 }
 
 function packageCallees(bindings: Bindings): Set<string> {
@@ -123,9 +106,9 @@ function packageCallees(bindings: Bindings): Set<string> {
   return callees;
 }
 
-function siteReport(site: Site, sourceFile: SourceFile): SiteReport {
-  const { line, column } = sourceFile.getLineAndColumnAtPos(site.node.getStart());
-  const report: SiteReport = { line, column, kind: site.kind, converted: site.converted };
+function siteReport(site: Site, sourceFile: ts.SourceFile): SiteReport {
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(site.node.getStart());
+  const report: SiteReport = { line: line + 1, column: character + 1, kind: site.kind, converted: site.converted };
   if (!site.converted) report.reason = site.reason;
   return report;
 }
