@@ -15,11 +15,13 @@ const ARCHES: readonly string[] = ['auto', ...ARCH_NAMES];
 const USAGE = `usage: tfjs-layer-decay codemod <paths or globs...> --decay <d> [options]
 
 Converts single-learning-rate tfjs optimizers (tf.train.<rule>(...), model.compile({optimizer: 'adam'}))
-to layer-wise learning-rate decay:
+in files that import @tensorflow/tfjs, -node, -node-gpu, -core or -layers to layer-wise learning-rate
+decay, with the groups of the tfjs model the optimizer trains:
   JavaScript  tf.train.adam(layerDecayGroups(model, { decay: 0.75 }), 0.001), after install(tf)
   TypeScript  groupedOptimizer('adam', layerDecayGroups(model, { decay: 0.75 }), [0.001])
+              (JavaScript too where the file has no tf.train, as with tfjs-layers alone)
 Reads .ts .tsx .js .jsx .mjs .cjs; skips node_modules and what .gitignore ignores.
-Sites it cannot convert safely are left as they are and reported with the reason.
+Sites it cannot convert safely are left as they are and reported with file, line and reason.
 
 options:
   --decay <d>        the decay per layer, 0 < d <= 1 (required)
@@ -31,8 +33,8 @@ options:
   --todo             mark each site left unconverted with a TODO(tfjs-layer-decay) comment
   -h, --help         this text
 
-exit codes: 0 done (sites may be left unconverted), 1 a file failed to parse or write,
-2 bad usage, no matching file, or uncommitted changes without --force
+exit codes: 0 done (sites may be left unconverted), 1 a file failed to parse or write (or the
+report), 2 bad usage, no matching file, or uncommitted changes without --force
 `;
 
 interface Io { stdout: (text: string) => void; stderr: (text: string) => void; cwd: string }

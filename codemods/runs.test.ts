@@ -2,8 +2,8 @@
 // script that prints what it learned (optimizer, losses, final weights) as JSON. In a temp project
 // with this package and tfjs in its node_modules (as a user would install them), three versions
 // run with Node: the original, the original converted by the real command with --decay 1 (every
-// scale 1: the weights must equal the original's, bit for bit for SGD, within float32 rounding for
-// the adaptive rules), and the fixture's output (--decay 0.75: several groups, the loss falls, and
+// scale 1: the weights must equal the original's, bit for bit for SGD and RMSProp, within a few
+// float32 rounding steps for Adam), and the fixture's output (--decay 0.75: several groups, the loss falls, and
 // the weights differ from the scale-1 run). A conversion that parses but throws fails here. A
 // script that assigns model.optimizer.learningRate in a callback must see the rate change.
 // A TypeScript script, converted and compiled to JavaScript, runs too.
@@ -19,14 +19,18 @@ import { read, runCli, tempTree } from './cli.test.support.js';
 /** What a script prints; `rate` where it changes optimizer.learningRate as it trains. */
 interface Learned { optimizer: string; groups: number; losses: number[]; weights: number[][]; rate?: number }
 
-/** How far the --decay 1 run may be from the original: 0 is bit for bit, else relative to max(1, |w|). */
+/**
+ * How far the --decay 1 run may be from the original: 0 is bit for bit, else relative to
+ * max(1, |w|). The grouped Adam step rounds differently from stock tfjs's: after 20-48 steps the
+ * weights here differ by at most 3.6e-7 (under 80 float32 ulps).
+ */
 const TOLERANCE: Record<string, number> = {
   'run-fit-sgd': 0,
   'run-layers-core': 0,
-  'run-compile-string': 1e-5,
-  'run-minimize-var-list': 1e-5,
-  'run-dqn': 1e-5,
-  'run-learning-rate': 1e-5,
+  'run-minimize-var-list': 0,
+  'run-compile-string': 2e-6,
+  'run-dqn': 2e-6,
+  'run-learning-rate': 2e-6,
 };
 
 const TS_SCRIPT = `import * as tf from '@tensorflow/tfjs';
