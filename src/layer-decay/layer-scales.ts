@@ -1,4 +1,4 @@
-// The per-layer learning-rate scales of layer-wise decay, exactly as the seed (OneFlow's note) and
+// The per-layer learning-rate scales of layer-wise decay, exactly as OneFlow's note and
 // MAE (util/lr_decay.py) write them:
 //   layer_scales = [layer_decay ** (num_layers - i) for i in range(num_layers + 1)]
 // Layer 0 (the embeddings) gets decay ** numLayers, the top layer (numLayers: final norm, head)
