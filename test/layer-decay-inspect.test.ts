@@ -63,6 +63,9 @@ layer_2_no_decay  2               8          88      0.75            0
 layer_3_decay     3               1          24         1         0.05
 layer_3_no_decay  3               3          19         1            0
 total                            32        1683
+no weight decay: 20 variable(s) 1-D, 2 in the no-weight-decay list:
+  cls_token  variable name matches 'cls_token'
+  pos_embed  variable name matches 'pos_embed'
 `;
 
 test('the table for a saved tiny ViT, from model.json alone', async () => {
