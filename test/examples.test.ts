@@ -18,7 +18,7 @@ const opsOut = mkdtempSync(join(tmpdir(), 'vit-finetune-ops-'));
 
 async function runExample(path: string, args: string[] = []): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'dist/examples', path), ...args], {
-    cwd: root, maxBuffer: 64 << 20, timeout: 480_000,
+    cwd: root, maxBuffer: 64 << 20, timeout: 600_000,
   });
   return stdout;
 }

@@ -96,7 +96,13 @@ export function sweepSpec(summary: readonly SweepSummary[], pretrainedOldAccurac
   const color = { field: 'set', type: 'nominal', title: null, sort: null } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle: ['one point per layer-wise decay (1 = one learning rate); up and right is better;', 'the dashed rule: the pre-trained model on digits 0–4, before fine-tuning'] },
+    title: {
+      text: title,
+      subtitle: [
+        `one point per layer-wise decay (1 = one learning rate)${summary[0]!.repeats > 1 ? `, the mean of ${summary[0]!.repeats} fine-tunings` : ''};`,
+        'up and right is better; the dashed rule: the pre-trained model on digits 0–4',
+      ],
+    },
     width: 560,
     height: 360,
     config: { legend: { labelLimit: 320, orient: 'bottom', direction: 'horizontal' } },

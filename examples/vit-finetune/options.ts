@@ -32,7 +32,7 @@ export interface DemoOptions {
   sweep: boolean;
 }
 
-/** The default run: about 3 minutes on two cores with the wasm backend (see the README). */
+/** The default run: about 3 minutes of one core with the wasm backend, the sweep included (see the README). */
 const FULL = { pretrainSteps: 500, finetuneSteps: 150, testPerDigit: 200 };
 /** A smoke run for tests: the same job, fewer steps and test images. */
 const QUICK = { pretrainSteps: 60, finetuneSteps: 40, testPerDigit: 50 };

@@ -70,7 +70,7 @@ export function sweepTable(results: ExperimentResults): string {
     const wins = Array.from({ length: repeats }, (_, r) => r).filter((r) => accuracyOf(top.decay, r) > accuracyOf(1, r)).length;
     return `${n} images: best on digits 5–9 is ${top.decay === 1 ? 'one rate (decay 1)' : `decay ${top.decay}`}, ${pct(top.newDigits.mean)}` +
       (top.decay === 1 ? '' : ` (${gain >= 0 ? '+' : ''}${gain.toFixed(1)} points over one rate${repeats > 1 ? `, higher in ${wins} of ${repeats} repeats` : ''})`) +
-      `; it keeps ${pct(top.oldDigits.mean)} of digits 0–4 (one rate: ${pct(one.oldDigits.mean)}).`;
+      `; it keeps ${pct(top.oldDigits.mean)} of digits 0–4${top.decay === 1 ? '' : ` (one rate: ${pct(one.oldDigits.mean)})`}.`;
   });
   return [
     'The sweep: accuracy on digits 5–9 (new) and 0–4 (old, through the kept head) after fine-tuning,',
