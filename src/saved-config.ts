@@ -6,6 +6,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { GroupSpec } from './groups.js';
 import type { Hyperparameters, HyperValue } from './rules/rule.js';
+import type { TrainingOptions } from './optimizer-options.js';
 import { scheduleFromConfig, type LearningRate, type ScheduleConfig } from './schedules.js';
 
 export interface SavedGroup {
@@ -28,6 +29,8 @@ export interface SavedSpec {
   /** 'auto', 'ops' or 'fused'; an engine object given in code is saved as 'auto'. */
   engine: 'auto' | 'ops' | 'fused';
   scaleMinLr?: boolean;
+  /** Clipping, accumulation, moving average (absent in checkpoints from before they existed: all off). */
+  training?: TrainingOptions;
   groups: SavedGroup[];
 }
 
