@@ -171,6 +171,7 @@ export class GroupedOptimizer extends tfc.Optimizer {
       groups: this.groups.map((g, i) => ({
         name: g.name, lrScale: g.lrScale, weightDecay: g.weightDecay, overrides: g.overrides,
         lrOverride: this.paramGroups[i]!.lrOverride,
+        schedule: g.schedule === null ? null : savedLearningRate(g.schedule),
         names: [...g.variables.keys(), ...g.names],
         patterns: g.patterns.map((p) => ({ source: p.source, flags: p.flags })),
       })),

@@ -15,6 +15,8 @@ export interface SavedGroup {
   weightDecay: number;
   overrides: Record<string, HyperValue>;
   lrOverride: number | null;
+  /** The group's own base rate or schedule (absent or null: the optimizer's). */
+  schedule?: number | ScheduleConfig | null;
   /** Exact variable names: those given as objects and those given by name. */
   names: string[];
   patterns: Array<{ source: string; flags: string }>;
@@ -51,10 +53,11 @@ export function savedLearningRate(lr: LearningRate): number | ScheduleConfig {
 export function groupSpecsOf(spec: SavedSpec): GroupSpec[] {
   return spec.groups.map((g) => ({
     name: g.name, lrScale: g.lrScale, weightDecay: g.weightDecay, ...g.overrides,
+    ...(g.schedule != null ? { schedule: learningRateOf({ learningRate: g.schedule }) } : {}),
     params: [...g.names, ...g.patterns.map((p) => new RegExp(p.source, p.flags))],
   }));
 }
 
-export function learningRateOf(spec: SavedSpec): LearningRate {
+export function learningRateOf(spec: Pick<SavedSpec, 'learningRate'>): LearningRate {
   return typeof spec.learningRate === 'number' ? spec.learningRate : scheduleFromConfig(spec.learningRate);
 }
