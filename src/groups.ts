@@ -6,11 +6,12 @@ import { checkHyperparameter, type HyperValue, type UpdateRule } from './rules/r
 import { checkNonNegative, describeValue, unknownKeyMessage } from './checks.js';
 import { matchPattern, withoutUniqueSuffix } from './variable-names.js';
 import { isSchedule, type LearningRate } from './schedules.js';
+import { isFrozenByFreezeLayers } from './frozen.js';
 
 /** A tfjs-layers LayerVariable: `read()` gives the tf.Variable behind it (typed as a Tensor by tfjs). */
 export interface LayerVariableLike { read(): tfc.Tensor; readonly name: string; readonly trainable: boolean }
 /** A tfjs-layers Layer or LayersModel: its trainable weights. */
-export interface LayerLike { readonly trainableWeights: readonly LayerVariableLike[]; readonly name: string }
+export interface LayerLike { readonly trainableWeights: readonly LayerVariableLike[]; readonly weights?: readonly LayerVariableLike[]; readonly name: string }
 
 export type ParamRef = tfc.Variable | LayerVariableLike | LayerLike | string | RegExp;
 
@@ -104,9 +105,11 @@ function addRef(group: GroupDefinition, ref: ParamRef, where: string, owner: Map
   } else if (ref instanceof RegExp) {
     group.patterns.push(ref);
   } else if (isLayer(ref)) {
-    for (const w of ref.trainableWeights) addVariable(group, w.read() as tfc.Variable, where, owner);
+    // Variables frozen by freezeLayers stay in their group, to train there once unfrozen.
+    const frozen = (ref.weights ?? []).filter(isFrozenByFreezeLayers);
+    for (const w of [...ref.trainableWeights, ...frozen]) addVariable(group, w.read() as tfc.Variable, where, owner);
   } else if (isLayerVariable(ref)) {
-    if (ref.trainable) addVariable(group, ref.read() as tfc.Variable, where, owner);
+    if (ref.trainable || isFrozenByFreezeLayers(ref)) addVariable(group, ref.read() as tfc.Variable, where, owner);
   } else if (isVariable(ref)) {
     if (ref.trainable) addVariable(group, ref, where, owner);
   } else {
