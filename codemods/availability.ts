@@ -2,7 +2,8 @@
 // list) can be evaluated at another: where the optimizer is built. Moving `model` into
 // `tf.train.adam(layerDecayGroups(model, ...))` is only safe when `model` there is the same,
 // already initialized variable, and is not replaced afterwards.
-import { Node, SyntaxKind, type Identifier } from 'ts-morph';
+import { Node, SyntaxKind } from './ts-morph.cjs';
+import type { Identifier } from 'ts-morph';
 import { isWrite, type SymbolIndex } from './references.js';
 
 /** Why `expression` cannot be evaluated at `site` with the same meaning; undefined when it can. */
@@ -14,14 +15,14 @@ export function unavailableReason(expression: Node, site: Node, index: SymbolInd
       continue;
     }
     if (!Node.isIdentifier(node) || !isValueReference(node)) continue;
-    const symbol = index.symbolOf(node);
-    const declaration = symbol?.getDeclarations()[0];
-    if (!symbol || !declaration) continue; // a global
+    const variable = index.variableOf(node);
+    if (!variable) continue; // a global
+    const declaration = index.declarationOf(node)!;
     if (isWithin(declaration, expression)) continue; // declared inside the expression (an arrow's parameter)
     const name = node.getText();
-    if (!index.visibleAt(name, symbol, site)) return `${shown} is not in scope where the optimizer is built`;
+    if (!index.visibleAt(name, variable, site)) return `${shown} is not in scope where the optimizer is built`;
     if (!initializedBefore(declaration, node, site, index)) return `${shown} is declared or assigned after the optimizer is built`;
-    const laterWrite = index.referencesTo(name, symbol).find((reference) => isWrite(reference) && reference.getStart() > site.getStart());
+    const laterWrite = index.referencesTo(node).find((reference) => isWrite(reference) && reference.getStart() > site.getStart());
     if (laterWrite) return `'${name}' is reassigned after the optimizer is built (line ${laterWrite.getStartLineNumber()})`;
   }
   return undefined;
@@ -69,9 +70,7 @@ function initializedBefore(declaration: Node, reference: Identifier, site: Node,
     const holder = variable.getParent()?.getParent();
     if (Node.isForOfStatement(holder) || Node.isForInStatement(holder) || Node.isCatchClause(variable.getParent())) return true;
     if (variable.getInitializer() !== undefined && variable.getEnd() <= site.getStart()) return true;
-    const symbol = index.symbolOf(reference);
-    return symbol !== undefined && index.referencesTo(reference.getText(), symbol)
-      .some((other) => isWrite(other) && other.getEnd() <= site.getStart());
+    return index.referencesTo(reference).some((other) => isWrite(other) && other.getEnd() <= site.getStart());
   }
   return declaration.getEnd() <= site.getStart();
 }

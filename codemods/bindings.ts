@@ -1,12 +1,27 @@
 // How a file binds tfjs and this package: the names the rest of the codemod looks for (tf.train,
 // a `train` import, tf.sequential), where new imports go, and the file's quote and semicolon style.
 // Detected through the import, whatever its alias (DESIGN.md "Codemod").
-import { Node, SyntaxKind, type Identifier, type SourceFile, type Statement, type StringLiteral } from 'ts-morph';
+import { Node, SyntaxKind, ts } from './ts-morph.cjs';
+import type { SourceFile, Statement, StringLiteral } from 'ts-morph';
 import type { FileNodes } from './file-nodes.js';
-import { TFJS_MODULES } from './prefilter.js';
 import { extensionOf } from './extensions.js';
 
 export const PACKAGE_NAME = 'tfjs-layer-decay';
+
+/** What a tfjs module exports that the codemod uses: tf.train (and its factories), models (tf.sequential). */
+export interface TfjsModule { name: string; train: boolean; models: boolean }
+
+/** The tfjs modules whose import marks a file as tfjs code. tfjs-node and -node-gpu re-export tfjs. */
+export const TFJS_MODULES: ReadonlyMap<string, TfjsModule> = new Map([
+  { name: '@tensorflow/tfjs', train: true, models: true },
+  { name: '@tensorflow/tfjs-node', train: true, models: true },
+  { name: '@tensorflow/tfjs-node-gpu', train: true, models: true },
+  { name: '@tensorflow/tfjs-core', train: true, models: false },
+  { name: '@tensorflow/tfjs-layers', train: false, models: true },
+].map((module) => [module.name, module]));
+
+/** A local name bound to a whole tfjs module, and the declaration that binds it. */
+export interface Namespace { name: string; module: TfjsModule; declaration: Node }
 
 /** A `{ a, b }` list new names can be added to: an import's named bindings or a require destructuring. */
 export interface NameList {
@@ -30,12 +45,16 @@ export interface Bindings {
   /** Whether the file imports or requires tfjs at all (type-only imports included). */
   importsTfjs: boolean;
   /** Local names bound to a whole tfjs module: `import * as tf`, `import tf from`, `const tf = require(...)`. */
-  namespaces: string[];
+  namespaces: Namespace[];
+  /** `tf = require('@tensorflow/tfjs-node')` assigned at run time to a name declared without it (`let tf;`). */
+  lateBound: { name: string; assignment: Node }[];
   /** Local names bound to tf.train: `import { train as t }`, `const { train } = require(...)`, `const train = tf.train`. */
   trainNames: string[];
   /** Local name -> tfjs export, for functions imported by name (`import { sequential } from ...`). */
   namedFunctions: Map<string, string>;
-  /** A tfjs value import or require destructuring that `train` can be added to. */
+  /** The import specifiers and require destructuring elements that bind those names. */
+  namedDeclarations: Set<Node>;
+  /** A value import or require destructuring of a tfjs module with tf.train, that `train` can be added to. */
   tfjsNameList?: NameList;
   /** The first statement that binds tfjs; new requires go after it in CommonJS files. */
   tfjsStatement?: Statement;
@@ -51,9 +70,16 @@ export interface Bindings {
 type ModuleKind = 'tfjs' | 'package';
 
 function moduleKind(specifier: string): ModuleKind | undefined {
-  if (TFJS_MODULES.includes(specifier)) return 'tfjs';
+  if (TFJS_MODULES.has(specifier)) return 'tfjs';
   if (specifier === PACKAGE_NAME) return 'package';
   return undefined;
+}
+
+/** Whether a compiler node may be `require('x')`, `import('x')` or `await import('x')` (a cheap test before wrapping it). */
+function isRequireOrImport(node: ts.Node): boolean {
+  const call = ts.isAwaitExpression(node) ? node.expression : node;
+  return ts.isCallExpression(call) && call.arguments.length === 1
+    && ((ts.isIdentifier(call.expression) && call.expression.text === 'require') || call.expression.kind === ts.SyntaxKind.ImportKeyword);
 }
 
 /** The module name (a string literal) of `require('x')` or `await import('x')`, else undefined. */
@@ -80,7 +106,7 @@ function nameListOf(open: number, elements: readonly Node[]): NameList {
 
 export function findBindings(sourceFile: SourceFile, nodes: FileNodes): Bindings {
   const bindings: Bindings = {
-    importsTfjs: false, namespaces: [], trainNames: [], namedFunctions: new Map(), moduleSystem: 'esm', quote: "'", semicolon: ';',
+    importsTfjs: false, namespaces: [], lateBound: [], trainNames: [], namedFunctions: new Map(), namedDeclarations: new Set(), moduleSystem: 'esm', quote: "'", semicolon: ';',
     packageBindings: { named: new Map() },
   };
   const pkg = bindings.packageBindings;
@@ -102,15 +128,16 @@ export function findBindings(sourceFile: SourceFile, nodes: FileNodes): Bindings
       const named = clause.getNamedBindings();
       const defaultImport = clause.getDefaultImport();
       if (kind === 'tfjs') {
+        const module = TFJS_MODULES.get(statement.getModuleSpecifierValue())!;
         noteTfjs(statement, statement.getModuleSpecifier());
-        if (defaultImport) bindings.namespaces.push(defaultImport.getText());
-        if (Node.isNamespaceImport(named)) bindings.namespaces.push(named.getName());
+        if (defaultImport) bindings.namespaces.push({ name: defaultImport.getText(), module, declaration: clause });
+        if (Node.isNamespaceImport(named)) bindings.namespaces.push({ name: named.getName(), module, declaration: named });
         if (Node.isNamedImports(named)) {
           for (const element of named.getElements()) {
             if (element.isTypeOnly()) continue;
-            addTfjsName(bindings, element.getName(), (element.getAliasNode() ?? element.getNameNode()).getText());
+            addTfjsName(bindings, module, element, element.getName(), (element.getAliasNode() ?? element.getNameNode()).getText());
           }
-          bindings.tfjsNameList ??= nameListOf(named.getStart() + 1, named.getElements());
+          if (module.train) bindings.tfjsNameList ??= nameListOf(named.getStart() + 1, named.getElements());
         }
       } else {
         pkg.statement ??= statement;
@@ -132,7 +159,7 @@ export function findBindings(sourceFile: SourceFile, nodes: FileNodes): Bindings
       if (kind === 'tfjs') {
         bindings.importsTfjs = true;
         noteTfjs(statement, specifier);
-        bindings.namespaces.push(statement.getName());
+        bindings.namespaces.push({ name: statement.getName(), module: TFJS_MODULES.get(specifier.getLiteralText())!, declaration: statement });
       } else if (kind === 'package') {
         pkg.statement ??= statement;
         pkg.namespace ??= statement.getName();
@@ -140,22 +167,23 @@ export function findBindings(sourceFile: SourceFile, nodes: FileNodes): Bindings
     }
   }
 
-  for (const declaration of nodes.variableDeclarations()) {
+  for (const declaration of nodes.declarationsWhere((raw) => raw.initializer !== undefined && isRequireOrImport(raw.initializer))) {
     const initializer = declaration.getInitializer();
     const name = declaration.getNameNode();
     const specifier = requiredModuleName(initializer);
     const kind = specifier === undefined ? undefined : moduleKind(specifier.getLiteralText());
     if (kind === 'tfjs') {
+      const module = TFJS_MODULES.get(specifier!.getLiteralText())!;
       requiresTfjs = true;
       bindings.importsTfjs = true;
       noteTfjs(statementOf(declaration), specifier!);
-      if (Node.isIdentifier(name)) bindings.namespaces.push(name.getText());
+      if (Node.isIdentifier(name)) bindings.namespaces.push({ name: name.getText(), module, declaration });
       if (Node.isObjectBindingPattern(name)) {
         for (const element of name.getElements()) {
           const exported = (element.getPropertyNameNode() ?? element.getNameNode()).getText();
-          addTfjsName(bindings, exported, element.getNameNode().getText());
+          addTfjsName(bindings, module, element, exported, element.getNameNode().getText());
         }
-        bindings.tfjsNameList ??= nameListOf(name.getStart() + 1, name.getElements());
+        if (module.train) bindings.tfjsNameList ??= nameListOf(name.getStart() + 1, name.getElements());
       }
     } else if (kind === 'package') {
       pkg.statement ??= statementOf(declaration);
@@ -170,14 +198,28 @@ export function findBindings(sourceFile: SourceFile, nodes: FileNodes): Bindings
   }
 
   // Aliases of tf.train through a variable: `const train = tf.train`, `const { train } = tf`.
-  for (const declaration of nodes.variableDeclarations()) {
+  const mayAliasTrain = (raw: ts.VariableDeclaration) => raw.initializer !== undefined
+    && ((ts.isPropertyAccessExpression(raw.initializer) && raw.initializer.name.text === 'train') || (ts.isObjectBindingPattern(raw.name) && ts.isIdentifier(raw.initializer)));
+  for (const declaration of nodes.declarationsWhere(mayAliasTrain)) {
     const initializer = declaration.getInitializer();
     const name = declaration.getNameNode();
     if (Node.isIdentifier(name) && initializer && isTfjsTrain(initializer, bindings)) bindings.trainNames.push(name.getText());
-    if (Node.isObjectBindingPattern(name) && Node.isIdentifier(initializer) && bindings.namespaces.includes(initializer.getText())) {
+    if (Node.isObjectBindingPattern(name) && initializer && trainNamespace(initializer, bindings)) {
       for (const element of name.getElements()) {
         if ((element.getPropertyNameNode() ?? element.getNameNode()).getText() === 'train') bindings.trainNames.push(element.getName());
       }
+    }
+  }
+
+  // `tf = require('@tensorflow/tfjs-node')` at run time: tfjs, but bound after the imports.
+  for (const call of nodes.callsWhere((raw) => isRequireOrImport(raw) && (ts.isBinaryExpression(raw.parent) || ts.isAwaitExpression(raw.parent)))) {
+    const specifier = requiredModuleName(call);
+    if (specifier === undefined || moduleKind(specifier.getLiteralText()) !== 'tfjs') continue;
+    const value = Node.isAwaitExpression(call.getParent()) ? call.getParent()! : call;
+    const assignment = value.getParent();
+    if (Node.isBinaryExpression(assignment) && assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken && Node.isIdentifier(assignment.getLeft())) {
+      bindings.importsTfjs = true;
+      bindings.lateBound.push({ name: assignment.getLeft().getText(), assignment });
     }
   }
 
@@ -189,19 +231,34 @@ export function findBindings(sourceFile: SourceFile, nodes: FileNodes): Bindings
   return bindings;
 }
 
-function addTfjsName(bindings: Bindings, exported: string, local: string) {
-  if (exported === 'train') bindings.trainNames.push(local);
-  else bindings.namedFunctions.set(local, exported);
+function addTfjsName(bindings: Bindings, module: TfjsModule, element: Node, exported: string, local: string) {
+  if (exported === 'train') {
+    if (module.train) bindings.trainNames.push(local);
+  } else {
+    bindings.namedFunctions.set(local, exported);
+    bindings.namedDeclarations.add(element);
+  }
 }
 
 /** `tf.train` for a tfjs namespace `tf`, or a name bound to train. */
 export function isTfjsTrain(node: Node, bindings: Bindings): boolean {
   if (Node.isIdentifier(node)) return bindings.trainNames.includes(node.getText());
-  return Node.isPropertyAccessExpression(node) && node.getName() === 'train' && isTfjsNamespace(node.getExpression(), bindings);
+  return Node.isPropertyAccessExpression(node) && node.getName() === 'train' && trainNamespace(node.getExpression(), bindings) !== undefined;
 }
 
-export function isTfjsNamespace(node: Node, bindings: Bindings): node is Identifier {
-  return Node.isIdentifier(node) && bindings.namespaces.includes(node.getText());
+/** The tfjs namespace an identifier names (by name: the codemod's sites check the binding itself, see tfjs-origin.ts). */
+export function tfjsNamespace(node: Node, bindings: Bindings): Namespace | undefined {
+  return Node.isIdentifier(node) ? bindings.namespaces.find((namespace) => namespace.name === node.getText()) : undefined;
+}
+
+function trainNamespace(node: Node, bindings: Bindings): Namespace | undefined {
+  const namespace = tfjsNamespace(node, bindings);
+  return namespace?.module.train ? namespace : undefined;
+}
+
+/** The first name bound to a tfjs module with tf.train (what install(...) is given). */
+export function firstTrainNamespace(bindings: Bindings): string | undefined {
+  return bindings.namespaces.find((namespace) => namespace.module.train)?.name;
 }
 
 /**
@@ -212,6 +269,6 @@ export function tfjsFunctionCalled(node: Node, bindings: Bindings): string | und
   if (!Node.isCallExpression(node)) return undefined;
   const callee = node.getExpression();
   if (Node.isIdentifier(callee)) return bindings.namedFunctions.get(callee.getText());
-  if (Node.isPropertyAccessExpression(callee) && isTfjsNamespace(callee.getExpression(), bindings)) return callee.getName();
+  if (Node.isPropertyAccessExpression(callee) && tfjsNamespace(callee.getExpression(), bindings)) return callee.getName();
   return undefined;
 }

@@ -1,10 +1,10 @@
-// Helpers for tests that run the real command (dist/src/cli.js) on real files in a temp folder.
+// Helpers for tests that run the real command (dist/bin/tfjs-layer-decay.js) on real files in a temp folder.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-export const CLI = resolve('dist/src/cli.js');
+export const CLI = resolve('dist/bin/tfjs-layer-decay.js');
 
 export interface CliRun { status: number | null; stdout: string; stderr: string }
 

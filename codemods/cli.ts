@@ -1,25 +1,27 @@
 // `tfjs-layer-decay codemod <paths or globs...> --decay 0.75 [...]`: arguments, the run, the
 // summary, the exit code. Exit codes are honest (jscodeshift exits 0 on errors, a common
 // complaint): 0 the run finished, even with sites left unconverted; 1 a file did not parse or
-// could not be read or written; 2 bad usage, no file matched, or a work tree with uncommitted
-// changes and no --force (nothing was written).
+// could not be read or written, or the report could not be written; 2 bad usage, no file matched,
+// or a work tree with uncommitted changes and no --force (nothing was written).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTwoFilesPatch } from 'diff';
+import { ARCH_NAMES } from '../src/layer-decay/resolvers/resolver.js';
 import { formatReport } from './report.js';
 import { runCodemod } from './runner.js';
 
-export const ARCHES = ['auto', 'vit', 'beit', 'bert', 'convnext', 'swin', 'sequential'];
+const ARCHES: readonly string[] = ['auto', ...ARCH_NAMES];
 
 const USAGE = `usage: tfjs-layer-decay codemod <paths or globs...> --decay <d> [options]
 
 Converts single-learning-rate tfjs optimizers (tf.train.<rule>(...), model.compile({optimizer: 'adam'}))
-to layer-wise learning-rate decay:
+in files that import @tensorflow/tfjs, -node, -node-gpu, -core or -layers to layer-wise learning-rate
+decay, with the groups of the tfjs model the optimizer trains:
   JavaScript  tf.train.adam(layerDecayGroups(model, { decay: 0.75 }), 0.001), after install(tf)
   TypeScript  groupedOptimizer('adam', layerDecayGroups(model, { decay: 0.75 }), [0.001])
+              (JavaScript too where the file has no tf.train, as with tfjs-layers alone)
 Reads .ts .tsx .js .jsx .mjs .cjs; skips node_modules and what .gitignore ignores.
-Sites it cannot convert safely are left as they are and reported with the reason.
+Sites it cannot convert safely are left as they are and reported with file, line and reason.
 
 options:
   --decay <d>        the decay per layer, 0 < d <= 1 (required)
@@ -31,8 +33,8 @@ options:
   --todo             mark each site left unconverted with a TODO(tfjs-layer-decay) comment
   -h, --help         this text
 
-exit codes: 0 done (sites may be left unconverted), 1 a file failed to parse or write,
-2 bad usage, no matching file, or uncommitted changes without --force
+exit codes: 0 done (sites may be left unconverted), 1 a file failed to parse or write (or the
+report), 2 bad usage, no matching file, or uncommitted changes without --force
 `;
 
 interface Io { stdout: (text: string) => void; stderr: (text: string) => void; cwd: string }
@@ -79,13 +81,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return usageError(io, `--arch must be one of ${ARCHES.join(', ')}, got '${values.arch}'`);
   }
 
+  // The diff library is loaded only for --diff.
+  const createTwoFilesPatch = values.diff ? (await import('diff')).createTwoFilesPatch : undefined;
   const outcome = await runCodemod({
     patterns: positionals,
     cwd: io.cwd,
     transform: { decay, arch: values.arch, todo: values.todo },
     dry: values.dry,
     force: values.force,
-    onChange: values.diff ? (path, before, after) => io.stdout(createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after)) : undefined,
+    onChange: createTwoFilesPatch ? (path, before, after) => io.stdout(createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after)) : undefined,
   });
   if (outcome.kind === 'no-files') {
     io.stderr(`tfjs-layer-decay codemod: no .ts .tsx .js .jsx .mjs .cjs file matches ${outcome.unmatched.map((p) => `'${p}'`).join(', ')}\n`);
@@ -104,8 +108,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     io.stderr(summary);
   } else {
-    if (values.json !== undefined) writeFileSync(resolve(io.cwd, values.json), `${JSON.stringify(report, null, 2)}\n`);
     (values.diff ? io.stderr : io.stdout)(summary);
+    if (values.json !== undefined) {
+      try {
+        writeFileSync(resolve(io.cwd, values.json), `${JSON.stringify(report, null, 2)}\n`);
+      } catch (error) {
+        io.stderr(`tfjs-layer-decay codemod: cannot write the report to ${values.json}: ${error instanceof Error ? error.message : String(error)}\n`);
+        return 1;
+      }
+    }
   }
   return report.summary.filesWithErrors > 0 ? 1 : 0;
 }

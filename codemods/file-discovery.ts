@@ -1,10 +1,11 @@
 // The files a run reads: each argument is a file, a directory (searched recursively) or a glob.
 // Directories and globs skip node_modules and whatever .gitignore ignores; a file named
-// explicitly is read even then, since the user asked for it.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// explicitly is read even then, since the user asked for it. A directory is walked by hand, never
+// entering an ignored folder (a build output can hold more files than the sources); anything that
+// is not an existing path is a glob, and goes through tinyglobby (loaded only then).
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { SOURCE_EXTENSIONS, extensionOf } from './extensions.js';
 
 export interface Discovery {
@@ -26,20 +27,39 @@ export async function discoverFiles(patterns: readonly string[], cwd: string): P
   const ignored = gitignoreMatcher();
   for (const pattern of patterns) {
     const path = resolve(cwd, pattern);
-    const stats = !isDynamicPattern(pattern) && existsSync(path) ? statSync(path) : undefined;
+    const stats = existsSync(path) ? statSync(path) : undefined;
     let found: string[];
     if (stats?.isFile()) {
       found = isSourceFile(path) ? [path] : [];
+    } else if (stats?.isDirectory()) {
+      found = walk(path, ignored);
     } else {
-      const globbed = await glob(stats?.isDirectory() ? ['**/*'] : [pattern], {
-        cwd: stats?.isDirectory() ? path : cwd, absolute: true, onlyFiles: true, ignore: ALWAYS_SKIPPED, expandDirectories: false,
-      });
+      const { glob } = await import('tinyglobby');
+      const globbed = await glob([pattern], { cwd, absolute: true, onlyFiles: true, ignore: ALWAYS_SKIPPED, expandDirectories: false });
       found = globbed.map((file) => resolve(file)).filter((file) => isSourceFile(file) && !ignored(file));
     }
     if (found.length === 0) unmatched.push(pattern);
     for (const file of found) files.add(file);
   }
   return { files: [...files].sort(), unmatched };
+}
+
+/** The source files below a folder, not entering node_modules, .git or an ignored folder. */
+function walk(root: string, ignored: (path: string, isDirectory?: boolean) => boolean): string[] {
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && existsSync(path) && statSync(path).isDirectory());
+      if (isDirectory) {
+        if (entry.name !== 'node_modules' && entry.name !== '.git' && !entry.isSymbolicLink() && !ignored(path, true)) visit(path);
+      } else if (isSourceFile(path) && !ignored(path)) {
+        found.push(path);
+      }
+    }
+  };
+  visit(root);
+  return found;
 }
 
 const workTrees = new Map<string, string | undefined>();
@@ -57,30 +77,27 @@ function workTreeOfFolder(dir: string): string | undefined {
 }
 
 /**
- * Whether a file is ignored by the .gitignore files between its work tree's root (or the file
- * system root outside a work tree) and its folder; a deeper file's rules win, as in git.
+ * Whether a file (or a folder) is ignored by the .gitignore files between its work tree's root (or
+ * the file system root outside a work tree) and its folder; a deeper file's rules win, as in git.
+ * Each folder's chain of .gitignore files is found once.
  */
-function gitignoreMatcher(): (file: string) => boolean {
-  const rules = new Map<string, Ignore | undefined>();
-  const rulesOf = (dir: string) => {
-    if (!rules.has(dir)) {
+function gitignoreMatcher(): (path: string, isDirectory?: boolean) => boolean {
+  const chains = new Map<string, { dir: string; rules: Ignore }[]>();
+  const chainOf = (dir: string): { dir: string; rules: Ignore }[] => {
+    let chain = chains.get(dir);
+    if (!chain) {
+      const parent = dirname(dir);
+      const inherited = workTreeOfFolder(dir) === dir || parent === dir ? [] : chainOf(parent);
       const file = join(dir, '.gitignore');
-      rules.set(dir, existsSync(file) ? ignore().add(readFileSync(file, 'utf8')) : undefined);
+      chain = existsSync(file) ? [...inherited, { dir, rules: ignore().add(readFileSync(file, 'utf8')) }] : inherited;
+      chains.set(dir, chain);
     }
-    return rules.get(dir);
+    return chain;
   };
-  return (file) => {
-    const root = workTreeOf(file) ?? resolve('/');
-    const dirs: string[] = [];
-    for (let dir = dirname(file); ; dir = dirname(dir)) {
-      dirs.unshift(dir);
-      if (dir === root || dirname(dir) === dir) break;
-    }
+  return (path, isDirectory = false) => {
     let ignoredNow = false;
-    for (const dir of dirs) {
-      const matcher = rulesOf(dir);
-      if (!matcher) continue;
-      const result = matcher.test(relative(dir, file).split(sep).join('/'));
+    for (const { dir, rules } of chainOf(dirname(path))) {
+      const result = rules.test(relative(dir, path).split(sep).join('/') + (isDirectory ? '/' : ''));
       if (result.ignored) ignoredNow = true;
       else if (result.unignored) ignoredNow = false;
     }

@@ -2,7 +2,8 @@
 // one walk over the compiler's tree. ts-morph's getDescendantsOfKind builds token lists and a
 // wrapper for every node it passes, which made it most of the time spent per file; here only the
 // nodes that are asked for get a ts-morph wrapper.
-import { ts, type CallExpression, type Identifier, type Node, type SourceFile, type VariableDeclaration } from 'ts-morph';
+import { ts } from './ts-morph.cjs';
+import type { CallExpression, Identifier, Node, SourceFile, VariableDeclaration } from 'ts-morph';
 
 interface Wrapper { _getNodeFromCompilerNode(node: ts.Node): Node }
 
@@ -10,8 +11,6 @@ export class FileNodes {
   private readonly rawCalls: ts.CallExpression[] = [];
   private readonly rawDeclarations: ts.VariableDeclaration[] = [];
   private readonly rawIdentifiers = new Map<string, ts.Identifier[]>();
-  private calls?: CallExpression[];
-  private declarations?: VariableDeclaration[];
 
   constructor(readonly sourceFile: SourceFile) {
     const visit = (node: ts.Node): void => {
@@ -33,9 +32,9 @@ export class FileNodes {
     return (this.sourceFile as unknown as Wrapper)._getNodeFromCompilerNode(node) as T;
   }
 
-  allCalls(): CallExpression[] {
-    this.calls ??= this.rawCalls.map((node) => this.wrap<CallExpression>(node));
-    return this.calls;
+  /** The calls that pass a test on the compiler's node (only they are wrapped). */
+  callsWhere(test: (call: ts.CallExpression) => boolean): CallExpression[] {
+    return this.rawCalls.filter(test).map((node) => this.wrap<CallExpression>(node));
   }
 
   /** The calls inside a node (the node itself included). */
@@ -44,9 +43,9 @@ export class FileNodes {
     return this.rawCalls.filter((node) => node.pos >= start && node.end <= end).map((node) => this.wrap<CallExpression>(node));
   }
 
-  variableDeclarations(): VariableDeclaration[] {
-    this.declarations ??= this.rawDeclarations.map((node) => this.wrap<VariableDeclaration>(node));
-    return this.declarations;
+  /** The variable declarations that pass a test on the compiler's node (only they are wrapped). */
+  declarationsWhere(test: (declaration: ts.VariableDeclaration) => boolean): VariableDeclaration[] {
+    return this.rawDeclarations.filter(test).map((node) => this.wrap<VariableDeclaration>(node));
   }
 
   identifiersNamed(name: string): Identifier[] {
@@ -61,6 +60,17 @@ export class FileNodes {
       for (const node of list) if (node.pos >= start && node.end <= end) found.push(node);
     }
     return found.sort((a, b) => a.pos - b.pos).map((node) => this.wrap<Identifier>(node));
+  }
+
+  /** The nodes inside a node that pass a test, found by a walk over the compiler's tree (only they are wrapped). */
+  findWithin<T extends Node>(region: Node, test: (node: ts.Node) => boolean): T[] {
+    const found: T[] = [];
+    const visit = (node: ts.Node): void => {
+      if (test(node)) found.push(this.wrap<T>(node));
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(region.compilerNode, visit);
+    return found;
   }
 
   /** Whether the file uses the name anywhere (a new import must not collide with it). */

@@ -1,8 +1,8 @@
 // The imports and the install call a converted file needs: `import { install, layerDecayGroups }
 // from 'tfjs-layer-decay'` (or a require in CommonJS) after the file's imports, and `install(tf)`
 // once. Names the file already imports are reused, so a second run adds nothing.
-import { Node } from 'ts-morph';
-import { PACKAGE_NAME, type Bindings } from './bindings.js';
+import { Node } from './ts-morph.cjs';
+import { PACKAGE_NAME, firstTrainNamespace, type Bindings } from './bindings.js';
 import type { SymbolIndex } from './references.js';
 import type { OutputStyle, RenderNames } from './render.js';
 import { insertAt, type TextEdit } from './text-edits.js';
@@ -18,7 +18,7 @@ export interface FileStyle { quote: string; semicolon: string; newline: string }
 
 /** How the file names tf.train, adding `train` to a tfjs import when it has only named ones. */
 export function trainAccess(bindings: Bindings, index: SymbolIndex): { text: string; edit?: TextEdit } | undefined {
-  const [namespace] = bindings.namespaces;
+  const namespace = firstTrainNamespace(bindings);
   if (namespace) return { text: `${namespace}.train` };
   const [train] = bindings.trainNames;
   if (train) return { text: train };
@@ -53,7 +53,7 @@ export function planImports(bindings: Bindings, index: SymbolIndex, style: Outpu
     if (!train) return { reason: 'no tfjs namespace or train import in this file to install into' };
     if (train.edit) edits.push(train.edit);
     names.train = train.text;
-    installTarget = bindings.namespaces[0] ?? (train.text === 'train' ? '{ train }' : `{ train: ${train.text} }`);
+    installTarget = firstTrainNamespace(bindings) ?? (train.text === 'train' ? '{ train }' : `{ train: ${train.text} }`);
   }
 
   const { quote, semicolon, newline } = fileStyle;
@@ -93,5 +93,6 @@ export function planImports(bindings: Bindings, index: SymbolIndex, style: Outpu
 
 /** Whether `install(...)` (by the file's name for it) is already called somewhere. */
 function isCalled(index: SymbolIndex, callee: string): boolean {
-  return index.nodes.allCalls().some((call) => call.getExpression().getText() === callee);
+  const sourceFile = index.nodes.sourceFile.compilerNode;
+  return index.nodes.callsWhere((call) => call.expression.getText(sourceFile) === callee).length > 0;
 }

@@ -1,16 +1,17 @@
-// Where an optimizer's parameter groups come from: the model it is compiled with, the variable
-// list a training loop hands to minimize(), or the model a loop's loss function runs. The answer
-// is an expression (its text goes into layerDecayGroups(...)) or the reason there is none.
-import {
-  Node, SyntaxKind, type CallExpression, type Expression, type Identifier, type ObjectLiteralExpression, type PropertyAssignment,
-  type ShorthandPropertyAssignment,
-} from 'ts-morph';
+// Where an optimizer's parameter groups come from: the model it is compiled with, the model a
+// training loop's variable list comes from, or the model whose variables a loop's loss trains. The
+// answer is an expression that is provably a tfjs model (model-proof.ts; its text goes into
+// layerDecayGroups(...)) or the reason there is none.
+import { Node, SyntaxKind, ts } from './ts-morph.cjs';
+import type { CallExpression, Expression, Identifier, ObjectLiteralExpression } from 'ts-morph';
 import { tfjsFunctionCalled, type Bindings } from './bindings.js';
 import { isValueReference, unavailableReason } from './availability.js';
-import type { SymbolIndex } from './references.js';
+import { isPlainReference, outermost, propertyName, shown, unwrap } from './expressions.js';
+import { ModelProof } from './model-proof.js';
+import { isWrite, type SymbolIndex } from './references.js';
 
 export interface ModelSource {
-  /** The expression whose text becomes layerDecayGroups' first argument. */
+  /** The model expression whose text becomes layerDecayGroups' first argument. */
   node: Node;
   text: string;
   /** Evaluated in the same call as the optimizer (model.compile's receiver): always available. */
@@ -23,71 +24,23 @@ export type Resolution = { source: ModelSource } | { reason: string };
 export interface CompileUse { call: CallExpression; receiver: Expression; inline: boolean }
 
 const NO_MODEL = 'no model in reach: the optimizer is not passed to model.compile or used by minimize/applyGradients in this file';
-const MODEL_FACTORIES = new Set(['sequential', 'model', 'loadLayersModel']);
-const MODEL_METHODS = new Set(['compile', 'fit', 'fitDataset', 'predict', 'evaluate', 'trainOnBatch', 'summary']);
-const MODEL_TYPE = /\b(?:LayersModel|Sequential)\b/;
-
-/** Strips what does not change a value: parentheses, `as`, `satisfies`, `!`, `<T>x`. */
-export function unwrap(node: Node): Node {
-  let current = node;
-  while (Node.isParenthesizedExpression(current) || Node.isAsExpression(current) || Node.isSatisfiesExpression(current)
-    || Node.isNonNullExpression(current) || Node.isTypeAssertion(current)) {
-    current = current.getExpression();
-  }
-  return current;
-}
-
-/**
- * The outermost node whose value is `node`'s (the reverse of unwrap), through the branches of
- * `cond ? a : b` too: either branch is what the enclosing code gets.
- */
-export function outermost(node: Node): Node {
-  let current = node;
-  for (let parent = current.getParent(); parent; parent = current.getParent()) {
-    const sameValue = Node.isParenthesizedExpression(parent) || Node.isAsExpression(parent) || Node.isSatisfiesExpression(parent)
-      || Node.isNonNullExpression(parent) || Node.isTypeAssertion(parent)
-      || (Node.isConditionalExpression(parent) && parent.getCondition() !== current);
-    if (!sameValue) break;
-    current = parent;
-  }
-  return current;
-}
-
-/** `model`, `this.model`, `models[i]`: safe to evaluate twice, unlike `getModel()`. */
-export function isPlainReference(node: Node): boolean {
-  if (Node.isIdentifier(node) || node.getKind() === SyntaxKind.ThisKeyword) return true;
-  if (Node.isNonNullExpression(node) || Node.isParenthesizedExpression(node)) return isPlainReference(node.getExpression());
-  if (Node.isPropertyAccessExpression(node)) return !node.hasQuestionDotToken() && isPlainReference(node.getExpression());
-  if (Node.isElementAccessExpression(node)) {
-    const argument = node.getArgumentExpression();
-    return !node.hasQuestionDotToken() && argument !== undefined
-      && (Node.isIdentifier(argument) || Node.isStringLiteral(argument) || Node.isNumericLiteral(argument))
-      && isPlainReference(node.getExpression());
-  }
-  return false;
-}
-
-/** The property `name` of an object literal (`name: v`, `'name': v` or `{ name }`). */
-export function propertyNamed(object: ObjectLiteralExpression, name: string): PropertyAssignment | ShorthandPropertyAssignment | undefined {
-  return object.getProperties().find((property): property is PropertyAssignment | ShorthandPropertyAssignment =>
-    (Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property)) && propertyName(property) === name);
-}
-
-export function propertyName(property: Node): string | undefined {
-  if (!(Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property))) return undefined;
-  const name = property.getNameNode();
-  if (Node.isIdentifier(name)) return name.getText();
-  if (Node.isStringLiteral(name) || Node.isNoSubstitutionTemplateLiteral(name)) return name.getLiteralText();
-  return undefined;
-}
+/** Methods that run a model on inputs: what a loss function calls on the model it trains. */
+const RUN_METHODS = new Set(['predict', 'apply', 'execute']);
+/** A model's lists of variables (tfjs-layers LayersModel). */
+const WEIGHT_LISTS = new Set(['trainableWeights', 'weights', 'trainableVariables']);
+/** Methods that read a list without changing what it holds the variables of. */
+const READING_METHODS = new Set(['map', 'filter', 'slice', 'concat', 'flat', 'flatMap']);
 
 export class ModelFinder {
   /** Options objects that reach model.compile, with the calls they reach. */
   readonly compileUses = new Map<ObjectLiteralExpression, CompileUse[]>();
-  private readonly evidence = new Map<string, boolean>();
+  readonly proof: ModelProof;
+  private frozen?: Set<string>;
 
   constructor(private readonly bindings: Bindings, private readonly index: SymbolIndex) {
-    for (const call of index.nodes.allCalls()) {
+    this.proof = new ModelProof(bindings, index);
+    const isCompileCall = (raw: ts.CallExpression) => raw.arguments.length > 0 && ts.isPropertyAccessExpression(raw.expression) && raw.expression.name.text === 'compile';
+    for (const call of index.nodes.callsWhere(isCompileCall)) {
       const callee = call.getExpression();
       const [options] = call.getArguments();
       if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'compile' || options === undefined) continue;
@@ -108,8 +61,14 @@ export class ModelFinder {
 
   /** The model(s) an options object is compiled into, as one source or a reason. */
   compiledModel(object: ObjectLiteralExpression, site: Node): Resolution {
-    const uses = this.compileUses.get(object) ?? [];
-    return this.agree(uses.map((use) => ({ source: { node: use.receiver, text: use.receiver.getText(), inline: use.inline } })), site);
+    return this.agree((this.compileUses.get(object) ?? []).map((use) => this.compiledInto(use, use.inline)), site);
+  }
+
+  /** A compile call's receiver, if it is provably a tfjs model (a wrapper's compile may take anything). */
+  private compiledInto(use: CompileUse, inline: boolean): Resolution {
+    const proof = this.proof.of(use.receiver);
+    if (!proof.model) return { reason: `model.compile is called on '${shown(use.receiver)}', which is not provably a tfjs model: ${proof.reason}` };
+    return { source: { node: use.receiver, text: use.receiver.getText(), inline } };
   }
 
   /** The source of the groups for an optimizer bound to a variable (`const opt = tf.train.adam()`). */
@@ -121,7 +80,7 @@ export class ModelFinder {
       if ((Node.isPropertyAssignment(parent) && parent.getInitializer() === use) || Node.isShorthandPropertyAssignment(parent)) {
         const object = parent.getParent();
         if (propertyName(parent) === 'optimizer' && Node.isObjectLiteralExpression(object) && this.compileUses.has(object)) {
-          found.push(...this.compileUses.get(object)!.map((compile) => ({ source: { node: compile.receiver, text: compile.receiver.getText(), inline: false } })));
+          found.push(...this.compileUses.get(object)!.map((compile) => this.compiledInto(compile, false)));
         }
         continue;
       }
@@ -134,11 +93,11 @@ export class ModelFinder {
     return this.agree(found, site);
   }
 
-  /** opt.minimize(f, returnCost?, varList?): the variable list, else the model f runs. */
+  /** opt.minimize(f, returnCost?, varList?): the model of the variable list, else the model f trains. */
   private forMinimize(call: CallExpression): Resolution {
     const [lossFunction, , varList] = call.getArguments();
-    if (varList && !isNullish(varList)) return { source: { node: varList, text: varList.getText(), inline: false } };
-    return this.modelRunBy(lossFunction, 'the loss function given to minimize()');
+    if (varList && !isNullish(varList)) return this.modelOfVariableList(varList);
+    return this.modelTrainedBy(lossFunction, 'the loss function given to minimize()');
   }
 
   /** opt.applyGradients(grads): through `const {grads} = tf.variableGrads(f, varList?)`, else the enclosing loop. */
@@ -147,11 +106,11 @@ export class ModelFinder {
     const gradientsCall = gradients ? this.variableGradsCall(unwrap(gradients)) : undefined;
     if (gradientsCall) {
       const [lossFunction, varList] = gradientsCall.getArguments();
-      if (varList && !isNullish(varList)) return { source: { node: varList, text: varList.getText(), inline: false } };
-      return this.modelRunBy(lossFunction, 'the function given to variableGrads()');
+      if (varList && !isNullish(varList)) return this.modelOfVariableList(varList);
+      return this.modelTrainedBy(lossFunction, 'the function given to variableGrads()');
     }
     const region = call.getFirstAncestor((ancestor) => Node.isIterationStatement(ancestor) || Node.isFunctionLikeDeclaration(ancestor));
-    return region ? this.modelIn(region, 'the loop that calls applyGradients()') : { reason: NO_MODEL };
+    return region ? this.trainedModelIn(region, 'the loop that calls applyGradients()') : { reason: NO_MODEL };
   }
 
   /** The tf.variableGrads(...) call that `grads` or `result.grads` comes from. */
@@ -166,8 +125,38 @@ export class ModelFinder {
     return value && tfjsFunctionCalled(value, this.bindings) === 'variableGrads' ? value as CallExpression : undefined;
   }
 
-  /** The model a loss function runs: the function written inline, or the one a name is bound to. */
-  private modelRunBy(lossFunction: Node | undefined, what: string): Resolution {
+  /**
+   * The model a variable list comes from: `model.trainableWeights.map((w) => w.read())`,
+   * `model.getWeights()`, or a constant holding one. A list of bare variables (`[w, b]`) has no
+   * layers for layerDecayGroups to find depths in.
+   */
+  private modelOfVariableList(list: Node, depth = 0): Resolution {
+    const value = unwrap(list);
+    const unknown = { reason: `the variable list '${shown(list)}' does not come from a model this codemod can see; give the groups by hand` };
+    if (Node.isArrayLiteralExpression(value)) {
+      return { reason: `the variable list '${shown(value)}' holds variables, not a model's: layerDecayGroups needs a model's layers; give the groups by hand ([{ params: [...] }])` };
+    }
+    if (Node.isIdentifier(value) && depth < 3) {
+      const declaration = this.index.declarationOf(value);
+      const initializer = Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+      const written = this.index.referencesTo(value).some(isWrite);
+      return initializer && !written ? this.modelOfVariableList(initializer, depth + 1) : unknown;
+    }
+    let model: Node | undefined;
+    if (Node.isPropertyAccessExpression(value) && WEIGHT_LISTS.has(value.getName())) model = value.getExpression();
+    if (Node.isCallExpression(value)) {
+      const callee = value.getExpression();
+      if (Node.isPropertyAccessExpression(callee) && READING_METHODS.has(callee.getName())) return this.modelOfVariableList(callee.getExpression(), depth);
+      if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'getWeights') model = callee.getExpression();
+    }
+    if (!model) return unknown;
+    const proof = this.proof.of(model);
+    if (!proof.model) return { reason: `the variable list comes from '${shown(model)}', which is not provably a tfjs model: ${proof.reason}` };
+    return { source: { node: model, text: model.getText(), inline: false } };
+  }
+
+  /** The model a loss function trains: the function written inline, or the one a name is bound to. */
+  private modelTrainedBy(lossFunction: Node | undefined, what: string): Resolution {
     if (!lossFunction) return { reason: NO_MODEL };
     let region: Node | undefined = unwrap(lossFunction);
     if (Node.isIdentifier(region)) {
@@ -177,33 +166,67 @@ export class ModelFinder {
     if (!region || !(Node.isArrowFunction(region) || Node.isFunctionExpression(region) || Node.isFunctionDeclaration(region))) {
       return { reason: `no model in reach: ${what} is not written in this file` };
     }
-    return this.modelIn(region, what);
+    return this.trainedModelIn(region, what);
   }
 
   /**
-   * The one model a piece of code uses: receivers of .predict(), and variables known to hold a
-   * model, also in the functions of this file it calls (a loss helper). A function's own
-   * parameters are left out: its caller's arguments are what counts, and they are searched too.
+   * The one model whose variables a piece of code trains: the tfjs models it (and the functions of
+   * this file it calls, a few calls deep) runs or names, less those frozen with `.trainable =
+   * false`. Gradients reach every other model a loss runs, predict() included, so two trainable
+   * models are reported, never guessed between. A function's own parameters are left out: its
+   * caller's arguments are what counts, and they are searched too.
    */
-  private modelIn(region: Node, what: string): Resolution {
+  private trainedModelIn(region: Node, what: string): Resolution {
     const models = new Map<string, Node>();
+    let unproven: string | undefined;
     for (const code of this.withCalledFunctions(region)) {
-      const found: Node[] = [];
+      const candidates: Node[] = [];
       for (const call of this.index.nodes.callsWithin(code)) {
         const callee = call.getExpression();
-        if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'predict' && isPlainReference(callee.getExpression())) {
-          found.push(callee.getExpression());
+        if (Node.isPropertyAccessExpression(callee) && RUN_METHODS.has(callee.getName()) && isPlainReference(callee.getExpression())) {
+          candidates.push(callee.getExpression());
         }
       }
       for (const identifier of this.index.nodes.identifiersWithin(code)) {
-        if (isValueReference(identifier) && this.holdsModel(identifier)) found.push(identifier);
+        if (isValueReference(identifier)) candidates.push(identifier);
       }
-      for (const node of found) if (!this.isParameterOf(node, code)) models.set(node.getText(), node);
+      for (const node of candidates) {
+        if (this.isParameterOf(node, code) || models.has(node.getText())) continue;
+        const proof = this.proof.of(node);
+        if (proof.model) models.set(node.getText(), node);
+        else if (isRunReceiver(node)) unproven ??= `${what} runs '${shown(node)}', which is not provably a tfjs model: ${proof.reason}`;
+      }
     }
-    if (models.size === 0) return { reason: `no model in reach: ${what} runs no model this codemod can see` };
-    if (models.size > 1) return { reason: `${what} runs several models (${[...models.keys()].join(', ')}); choose the groups by hand` };
+    const frozen = [...models.keys()].filter((text) => this.frozenModels().has(text));
+    for (const text of frozen) models.delete(text);
+    if (models.size === 0) {
+      if (frozen.length) return { reason: `${what} runs only frozen models (${frozen.join(', ')}: trainable = false)` };
+      return { reason: unproven ?? `no model in reach: ${what} runs no model this codemod can see` };
+    }
+    if (models.size > 1) {
+      return {
+        reason: `${what} runs several trainable models (${[...models.keys()].join(', ')}); gradients reach each of them: `
+          + 'set trainable = false on the ones it does not train, or give the groups by hand',
+      };
+    }
     const [[text, node]] = [...models];
     return { source: { node, text, inline: false } };
+  }
+
+  /** Models set `.trainable = false` somewhere in the file (a DQN's target network), by their text. */
+  private frozenModels(): Set<string> {
+    if (!this.frozen) {
+      this.frozen = new Set();
+      for (const identifier of this.index.nodes.identifiersNamed('trainable')) {
+        const access = identifier.getParent();
+        const assignment = access?.getParent();
+        if (Node.isPropertyAccessExpression(access) && Node.isBinaryExpression(assignment) && assignment.getLeft() === access
+          && assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken && assignment.getRight().getKind() === SyntaxKind.FalseKeyword) {
+          this.frozen.add(access.getExpression().getText());
+        }
+      }
+    }
+    return this.frozen;
   }
 
   /** A function and the functions declared in this file it calls, a few calls deep. */
@@ -232,70 +255,57 @@ export class ModelFinder {
     return Node.isParameterDeclaration(declaration) && declaration.getParent() === code;
   }
 
-  /** Whether a variable holds a LayersModel: built by tf.sequential/model/loadLayersModel, typed so, or used like one. */
-  private holdsModel(identifier: Identifier): boolean {
-    const symbol = this.index.symbolOf(identifier);
-    const declaration = symbol?.getDeclarations()[0];
-    if (!symbol || !declaration) return false;
-    const key = `${declaration.getStart()}:${identifier.getText()}`;
-    const known = this.evidence.get(key);
-    if (known !== undefined) return known;
-    let holds = false;
-    if (Node.isVariableDeclaration(declaration) || Node.isParameterDeclaration(declaration)) {
-      const initializer = declaration.getInitializer();
-      let value = initializer ? unwrap(initializer) : undefined;
-      if (value && Node.isAwaitExpression(value)) value = unwrap(value.getExpression());
-      const factory = value ? tfjsFunctionCalled(value, this.bindings) : undefined;
-      holds = (factory !== undefined && MODEL_FACTORIES.has(factory)) || MODEL_TYPE.test(declaration.getTypeNode()?.getText() ?? '');
-    }
-    holds ||= this.index.referencesTo(identifier.getText(), symbol).some((reference) => {
-      const parent = reference.getParent();
-      return Node.isPropertyAccessExpression(parent) && parent.getExpression() === reference && MODEL_METHODS.has(parent.getName())
-        && Node.isCallExpression(parent.getParent());
-    });
-    this.evidence.set(key, holds);
-    return holds;
-  }
-
-  /** One source from several uses: all must name the same expression, evaluable where the optimizer is built. */
+  /**
+   * One source from every use of the optimizer: all must resolve, all must name the same model,
+   * and it must be complete and evaluable where the optimizer is built.
+   */
   private agree(found: readonly Resolution[], site: Node): Resolution {
-    const sources = found.flatMap((resolution) => ('source' in resolution ? [resolution.source] : []));
-    if (sources.length === 0) {
-      const reason = found.find((resolution): resolution is { reason: string } => 'reason' in resolution);
-      return reason ?? { reason: NO_MODEL };
-    }
+    const reason = found.find((resolution): resolution is { reason: string } => 'reason' in resolution);
+    if (reason) return reason;
+    const sources = found.map((resolution) => (resolution as { source: ModelSource }).source);
+    if (sources.length === 0) return { reason: NO_MODEL };
     const texts = [...new Set(sources.map((source) => source.text))];
     if (texts.length > 1) return { reason: `the optimizer is used with several models or variable lists (${texts.join(', ')})` };
     for (const source of sources) {
-      if (!source.inline && !isSafeToRepeat(source.node)) {
-        return { reason: `'${source.text}' cannot be evaluated again where the optimizer is built` };
-      }
       if (source.inline) {
         if (!isPlainReference(source.node)) return { reason: `'${source.text}' is not a plain reference to a model` };
         continue;
       }
-      const reason = unavailableReason(source.node, site, this.index);
-      if (reason) return { reason };
+      if (!isPlainReference(source.node)) return { reason: `'${source.text}' cannot be evaluated again where the optimizer is built` };
+      const unavailable = unavailableReason(source.node, site, this.index);
+      if (unavailable) return { reason: unavailable };
+    }
+    const added = this.layersAddedAfter(sources[0]!.node, site);
+    if (added) {
+      return {
+        reason: `'${sources[0]!.text}' gets layers after the optimizer is built (${added.getText().length > 40 ? `${sources[0]!.text}.add(...)` : added.getText()}, line ${added.getStartLineNumber()}): `
+          + 'groups built here would miss them; build the optimizer after the last add',
+      };
     }
     return { source: sources[0]! };
   }
+
+  /** A `model.add(...)` on the same model, after the optimizer is built. */
+  private layersAddedAfter(model: Node, site: Node): CallExpression | undefined {
+    const text = model.getText();
+    const variable = Node.isIdentifier(model) ? this.index.variableOf(model) : undefined;
+    for (const identifier of this.index.nodes.identifiersNamed('add')) {
+      const access = identifier.getParent();
+      const call = access?.getParent();
+      if (!Node.isPropertyAccessExpression(access) || access.getNameNode() !== identifier || !Node.isCallExpression(call) || call.getExpression() !== access) continue;
+      if (call.getStart() < site.getStart() || access.getExpression().getText() !== text) continue;
+      const receiver = access.getExpression();
+      if (variable && !(Node.isIdentifier(receiver) && this.index.variableOf(receiver) === variable)) continue;
+      return call;
+    }
+    return undefined;
+  }
 }
 
-/** Methods that read a variable list without changing anything: `model.trainableWeights.map((w) => w.read())`. */
-const READING_METHODS = new Set(['map', 'filter', 'slice', 'concat', 'flat', 'flatMap', 'read']);
-
-/** An expression that gives the same variables when evaluated a second time, earlier. */
-function isSafeToRepeat(node: Node): boolean {
-  if (isPlainReference(node)) return true;
-  if (Node.isArrayLiteralExpression(node)) return node.getElements().every(isSafeToRepeat);
-  if (Node.isArrowFunction(node)) return true; // a callback of a reading method: runs only when called
-  if (Node.isPropertyAccessExpression(node)) return !node.hasQuestionDotToken() && isSafeToRepeat(node.getExpression());
-  if (Node.isCallExpression(node)) {
-    const callee = node.getExpression();
-    return Node.isPropertyAccessExpression(callee) && READING_METHODS.has(callee.getName()) && isSafeToRepeat(callee.getExpression())
-      && node.getArguments().every(isSafeToRepeat);
-  }
-  return false;
+/** The receiver of model.predict/apply/execute(...). */
+function isRunReceiver(node: Node): boolean {
+  const access = node.getParent();
+  return Node.isPropertyAccessExpression(access) && access.getExpression() === node && RUN_METHODS.has(access.getName());
 }
 
 function isNullish(node: Node): boolean {

@@ -1,16 +1,18 @@
 // The cheap test that keeps most files away from the parser: ts-morph parses a few hundred files a
-// second, a substring test millions. Everything the codemod converts needs a tfjs import (that is
-// how it finds tf.train and builds optimizers), so a file without one cannot hold a site.
+// second, a substring test millions. A file can hold a site only if it names tfjs (an import or
+// require of a tfjs module, or a `tf.` the codemod reports) and, in its code (comments blanked),
+// calls model.compile or reaches a tf.train factory (`train.adam`, `train['sgd']`, an alias of
+// train and a rule's name).
+import { withoutComments } from './code-text.js';
 
-/** Module names whose import marks a file as tfjs code; '@tensorflow/tfjs' prefixes them all. */
-export const TFJS_MODULES = ['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-core'];
+const TFJS = /@tensorflow\/tfjs|\btf\s*\??\./;
+const WORDS = /\btrain\b|\bcompile\b/;
+const COMPILE_CALL = /\bcompile\s*\(/;
+const TRAIN = /\btrain\b/;
+const RULE_ACCESS = /\.\s*(?:sgd|momentum|adamw?|rmsprop|adagrad|adadelta|adamax)\b|\btrain\s*\[/;
 
-/**
- * `train` and `compile` as words: tf.train.adam, import { train }, model.compile. Not "trained",
- * "trainable" or "kernelConstraint", which tfjs code has plenty of.
- */
-const OPTIMIZER_WORDS = /\b(?:train|compile)\b/;
-
-export function mayHoldOptimizerCode(text: string): boolean {
-  return text.includes('@tensorflow/tfjs') && OPTIMIZER_WORDS.test(text);
+export function mayHoldSite(text: string): boolean {
+  if (!TFJS.test(text) || !WORDS.test(text)) return false;
+  const code = withoutComments(text);
+  return TFJS.test(code) && (COMPILE_CALL.test(code) || (TRAIN.test(code) && RULE_ACCESS.test(code)));
 }

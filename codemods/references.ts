@@ -1,8 +1,10 @@
-// Which identifiers name the same variable. Backed by the type checker of a one-file program with
-// no lib and no module resolution: enough to bind local names and scopes, and cheap, because only
-// the few files that hold optimizer code get here.
-import { Node, SyntaxKind, ts, type Identifier, type Symbol, type TypeChecker } from 'ts-morph';
+// Which identifiers name the same variable, by the file's scopes (scopes.ts), built on the first
+// question: only files that hold a site get here. Answers are cached by node, because a file's
+// sites ask about the same few names many times.
+import { Node, SyntaxKind } from './ts-morph.cjs';
+import type { Identifier, ts } from 'ts-morph';
 import type { FileNodes } from './file-nodes.js';
+import { Scopes } from './scopes.js';
 
 const ASSIGNMENT_OPERATORS = new Set([
   SyntaxKind.EqualsToken, SyntaxKind.PlusEqualsToken, SyntaxKind.MinusEqualsToken, SyntaxKind.AsteriskEqualsToken,
@@ -10,8 +12,14 @@ const ASSIGNMENT_OPERATORS = new Set([
   SyntaxKind.QuestionQuestionEqualsToken,
 ]);
 
+/** A variable, as the declaration that introduces it. Undefined for a name the file does not declare (a global). */
+export type Variable = ts.Node;
+
 export class SymbolIndex {
-  private checker?: TypeChecker;
+  private scopes?: Scopes;
+  private readonly variables = new Map<ts.Node, Variable | undefined>();
+  /** Per name, its identifiers grouped by the variable they name. */
+  private readonly byVariable = new Map<string, Map<Variable | undefined, Identifier[]>>();
 
   constructor(readonly nodes: FileNodes) {}
 
@@ -20,49 +28,57 @@ export class SymbolIndex {
     return this.nodes.uses(name);
   }
 
-  private typeChecker(): TypeChecker {
-    this.checker ??= this.nodes.sourceFile.getProject().getTypeChecker();
-    return this.checker;
+  private fileScopes(): Scopes {
+    this.scopes ??= new Scopes(this.nodes.sourceFile.compilerNode);
+    return this.scopes;
   }
 
   /** The variable an identifier refers to; for the shorthand `{ optimizer }` the variable, not the property. */
-  symbolOf(identifier: Identifier): Symbol | undefined {
-    const parent = identifier.getParent();
-    if (Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === identifier) {
-      return this.typeChecker().getShorthandAssignmentValueSymbol(parent);
-    }
-    return identifier.getSymbol();
+  variableOf(identifier: Identifier): Variable | undefined {
+    const raw = identifier.compilerNode;
+    if (this.variables.has(raw)) return this.variables.get(raw);
+    const variable = this.fileScopes().declarationOf(raw);
+    this.variables.set(raw, variable);
+    return variable;
   }
 
   /** The declaration of the variable an identifier refers to, if the file declares it. */
   declarationOf(identifier: Identifier): Node | undefined {
-    return this.symbolOf(identifier)?.getDeclarations()[0];
+    const variable = this.variableOf(identifier);
+    return variable && this.nodes.wrap(variable);
+  }
+
+  /** Every identifier in the file that refers to the same variable as `identifier` (itself included). */
+  referencesTo(identifier: Identifier): Identifier[] {
+    const variable = this.variableOf(identifier);
+    if (!variable) return [];
+    return this.groups(identifier.getText()).get(variable) ?? [];
   }
 
   /** Every other identifier in the file that refers to the same variable as `identifier`. */
   references(identifier: Identifier): Identifier[] {
-    const symbol = this.symbolOf(identifier);
-    if (!symbol) return [];
-    return this.referencesTo(identifier.getText(), symbol).filter((other) => other !== identifier);
+    return this.referencesTo(identifier).filter((other) => other !== identifier);
   }
 
-  referencesTo(name: string, symbol: Symbol): Identifier[] {
-    return this.nodes.identifiersNamed(name).filter((other) => sameSymbol(this.symbolOf(other), symbol));
+  private groups(name: string): Map<Variable | undefined, Identifier[]> {
+    let groups = this.byVariable.get(name);
+    if (!groups) {
+      groups = new Map();
+      for (const identifier of this.nodes.identifiersNamed(name)) {
+        const variable = this.variableOf(identifier);
+        const list = groups.get(variable);
+        if (list) list.push(identifier);
+        else groups.set(variable, [identifier]);
+      }
+      this.byVariable.set(name, groups);
+    }
+    return groups;
   }
 
-  /** Whether `name` at `location` resolves to `symbol` (it is in scope and not shadowed). */
-  visibleAt(name: string, symbol: Symbol, location: Node): boolean {
-    const inScope = this.typeChecker().getSymbolsInScope(location, ts.SymbolFlags.Value);
-    return sameSymbol(inScope.find((candidate) => candidate.getName() === name), symbol);
+  /** Whether `name` at `location` names `variable` (it is in scope and not shadowed). */
+  visibleAt(name: string, variable: Variable, location: Node): boolean {
+    return this.fileScopes().resolve(name, location.compilerNode) === variable;
   }
-}
-
-/** An exported variable has a local and an export symbol; both share the declaration. */
-function sameSymbol(a: Symbol | undefined, b: Symbol | undefined): boolean {
-  if (!a || !b) return false;
-  if (a.compilerSymbol === b.compilerSymbol) return true;
-  const declaration = a.compilerSymbol.declarations?.[0];
-  return declaration !== undefined && declaration === b.compilerSymbol.declarations?.[0];
 }
 
 /** `x = ...`, `x += ...`, `x++`: the identifier is written, not read. */
@@ -76,4 +92,13 @@ export function isWrite(identifier: Identifier): boolean {
     return operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken;
   }
   return false;
+}
+
+/** The values written into a variable by plain assignment (`x = value`), in text order. */
+export function assignedValues(references: readonly Identifier[]): Node[] {
+  return references.flatMap((reference) => {
+    const parent = reference.getParent();
+    return Node.isBinaryExpression(parent) && parent.getLeft() === reference && parent.getOperatorToken().getKind() === SyntaxKind.EqualsToken
+      ? [parent.getRight()] : [];
+  });
 }

@@ -6,7 +6,8 @@
 //   given another overload by module augmentation (TS2300), so the JavaScript shape would not
 //   type-check; groupedOptimizer builds the same optimizer and is typed.
 // Only the inserted text is new: the original arguments keep their bytes, comments included.
-import { SyntaxKind, type CallExpression } from 'ts-morph';
+import { SyntaxKind } from './ts-morph.cjs';
+import type { CallExpression } from 'ts-morph';
 import type { CompileStringSite, FactorySite } from './sites.js';
 import { insertAt, replaceRange, type TextEdit } from './text-edits.js';
 

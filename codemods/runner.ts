@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { discoverFiles } from './file-discovery.js';
 import { dirtyWorkTrees, type DirtyTree } from './git-status.js';
-import { mayHoldOptimizerCode } from './prefilter.js';
+import { mayHoldSite } from './prefilter.js';
 import { summarize, type FileReport, type Report } from './report.js';
 import type { TransformOptions, TransformResult } from './transform.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -29,11 +29,6 @@ export type RunOutcome =
 // ts-morph takes about half a second to load; a run whose files all fail the pre-filter never needs it.
 let transformModule: Promise<typeof import('./transform.js')> | undefined;
 
-/** Files that pass the pre-filter are transformed this many at a time (see transformSources). */
-const BATCH_SIZE = 64;
-
-interface Pending { file: string; path: string; text: string; slot: number }
-
 export async function runCodemod(options: RunOptions): Promise<RunOutcome> {
   const { files, unmatched } = await discoverFiles(options.patterns, options.cwd);
   if (files.length === 0) return { kind: 'no-files', unmatched };
@@ -42,7 +37,6 @@ export async function runCodemod(options: RunOptions): Promise<RunOutcome> {
     if (trees.length) return { kind: 'dirty', trees };
   }
   const reports: FileReport[] = [];
-  let batch: Pending[] = [];
   for (const file of files) {
     const path = relative(options.cwd, file).split(sep).join('/');
     let text: string;
@@ -52,30 +46,21 @@ export async function runCodemod(options: RunOptions): Promise<RunOutcome> {
       reports.push({ path, status: 'error', sites: [], error: `cannot read: ${messageOf(error)}` });
       continue;
     }
-    if (!mayHoldOptimizerCode(text)) {
+    if (!mayHoldSite(text)) {
       reports.push({ path, status: 'skipped', sites: [] });
       continue;
     }
-    batch.push({ file, path, text, slot: reports.length });
-    reports.push({ path, status: 'unchanged', sites: [] }); // replaced when the batch is done
-    if (batch.length === BATCH_SIZE) {
-      await transformBatch(batch, reports, options);
-      batch = [];
+    transformModule ??= import('./transform.js');
+    const { transformSource } = await transformModule;
+    let result: TransformResult | Error;
+    try {
+      result = transformSource(text, file, options.transform);
+    } catch (error) {
+      result = error instanceof Error ? error : new Error(String(error));
     }
+    reports.push(fileReport(file, path, text, result, options));
   }
-  await transformBatch(batch, reports, options);
   return { kind: 'done', report: { files: reports, summary: summarize(reports) }, unmatched };
-}
-
-async function transformBatch(batch: readonly Pending[], reports: FileReport[], options: RunOptions): Promise<void> {
-  if (batch.length === 0) return;
-  transformModule ??= import('./transform.js');
-  const { transformSources } = await transformModule;
-  const results = transformSources(batch.map(({ text, file }) => ({ text, fileName: file })), options.transform);
-  batch.forEach(({ file, path, text, slot }, i) => {
-    const result = results[i]!;
-    reports[slot] = fileReport(file, path, text, result, options);
-  });
 }
 
 function fileReport(file: string, path: string, text: string, result: TransformResult | Error, options: RunOptions): FileReport {

@@ -1,13 +1,18 @@
 // Finds the places that build a single-learning-rate optimizer and decides, for each, whether it
 // can be converted and with which groups. Pure analysis of one parse: nothing here edits text.
-import { Node, SyntaxKind, type CallExpression, type Identifier, type ObjectLiteralExpression } from 'ts-morph';
-import { isTfjsTrain, type Bindings } from './bindings.js';
+import { Node, SyntaxKind } from './ts-morph.cjs';
+import type { CallExpression, ElementAccessExpression, Identifier, ObjectLiteralExpression, PropertyAccessExpression } from 'ts-morph';
+import type { Bindings } from './bindings.js';
 import { compileStringOptimizer } from './compile-strings.js';
-import { ModelFinder, outermost, propertyName, propertyNamed, unwrap, type Resolution } from './model-source.js';
+import { isValueReference } from './availability.js';
+import { outermost, propertyName, propertyNamed, shown, unwrap } from './expressions.js';
+import { ModelFinder, type Resolution } from './model-source.js';
 import type { SymbolIndex } from './references.js';
+import { functionName, tfjsOrigin } from './tfjs-origin.js';
+import { RULE_NAMES } from '../src/rules/index.js';
 
 /** The tf.train factories that take parameter groups once install(tf) ran. */
-const RULES = new Set(['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'adamw']);
+const RULES = new Set<string>(RULE_NAMES);
 
 export type SiteKind = 'factory' | 'compile-string' | 'compile';
 
@@ -48,8 +53,6 @@ export type Site = FactorySite | CompileStringSite | UnconvertedSite;
 export interface SiteContext {
   bindings: Bindings;
   index: SymbolIndex;
-  /** Whether this file can name a tf.train factory for a compile string (JavaScript output needs one). */
-  canBuildFactory: boolean;
   /** Local names of this package's functions, to recognize code that is already converted. */
   packageCallees: Set<string>;
 }
@@ -57,8 +60,8 @@ export interface SiteContext {
 export function findSites(context: SiteContext): Site[] {
   const finder = new ModelFinder(context.bindings, context.index);
   const sites: Site[] = [];
-  for (const call of context.index.nodes.allCalls()) {
-    const site = factorySite(call, context, finder);
+  for (const access of factoryAccesses(context)) {
+    const site = factorySite(access, context, finder);
     if (site) sites.push(site);
   }
   for (const object of finder.compileUses.keys()) {
@@ -68,28 +71,75 @@ export function findSites(context: SiteContext): Site[] {
   return sites.sort((a, b) => a.node.getStart() - b.node.getStart());
 }
 
-/** The rule of a tf.train factory call, 'dynamic' for tf.train[name](...), else undefined. */
-function factoryRule(call: CallExpression, bindings: Bindings): string | undefined {
-  const callee = unwrap(call.getExpression());
-  if (Node.isPropertyAccessExpression(callee) && RULES.has(callee.getName()) && isTfjsTrain(unwrap(callee.getExpression()), bindings)) {
-    return callee.getName();
-  }
-  if (Node.isElementAccessExpression(callee) && isTfjsTrain(unwrap(callee.getExpression()), bindings)) {
-    const argument = callee.getArgumentExpression();
-    if (argument && (Node.isStringLiteral(argument) || Node.isNoSubstitutionTemplateLiteral(argument))) {
-      return RULES.has(argument.getLiteralText()) ? argument.getLiteralText() : undefined;
-    }
-    return 'dynamic';
-  }
-  return undefined;
+/** `tf.train.adam` (or `train.adam`, `tf.train['sgd']`, `tf.train[name]`): a factory, called or not. */
+interface FactoryAccess {
+  /** The rule's name, or 'dynamic' for tf.train[name]. */
+  rule: string;
+  node: PropertyAccessExpression | ElementAccessExpression;
+  /** The `tf` of `tf.train`; absent for a name bound to train by an import. */
+  tf?: Identifier;
 }
 
-function factorySite(call: CallExpression, context: SiteContext, finder: ModelFinder): Site | undefined {
-  const rule = factoryRule(call, context.bindings);
-  if (rule === undefined) return undefined;
-  const [first] = call.getArguments();
-  if (first && isGroups(first, context)) return undefined; // already converted
-  const unconverted = (reason: string): UnconvertedSite => ({ kind: 'factory', node: call, converted: false, reason });
+/** The factory a node names, if it is one. */
+function factoryAccess(node: Node, bindings: Bindings): FactoryAccess | undefined {
+  const value = unwrap(node);
+  if (!Node.isPropertyAccessExpression(value) && !Node.isElementAccessExpression(value)) return undefined;
+  const target = unwrap(value.getExpression());
+  let tf: Identifier | undefined;
+  if (Node.isPropertyAccessExpression(target) && target.getName() === 'train' && Node.isIdentifier(target.getExpression())) {
+    tf = target.getExpression() as Identifier;
+  } else if (!(Node.isIdentifier(target) && bindings.trainNames.includes(target.getText()))) {
+    return undefined;
+  }
+  if (Node.isPropertyAccessExpression(value)) return RULES.has(value.getName()) ? { rule: value.getName(), node: value, tf } : undefined;
+  const argument = value.getArgumentExpression();
+  if (argument && (Node.isStringLiteral(argument) || Node.isNoSubstitutionTemplateLiteral(argument))) {
+    return RULES.has(argument.getLiteralText()) ? { rule: argument.getLiteralText(), node: value, tf } : undefined;
+  }
+  return { rule: 'dynamic', node: value, tf };
+}
+
+/** Every factory the file names: through `<x>.train` and through the names bound to train. */
+function factoryAccesses(context: SiteContext): FactoryAccess[] {
+  const { bindings, index } = context;
+  const found: FactoryAccess[] = [];
+  for (const name of new Set(['train', ...bindings.trainNames])) {
+    for (const identifier of index.nodes.identifiersNamed(name)) {
+      const parent = identifier.getParent();
+      const isTrainProperty = name === 'train' && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier;
+      const trainValue = isTrainProperty ? parent : bindings.trainNames.includes(name) && isValueReference(identifier) ? identifier : undefined;
+      const access = trainValue && factoryAccess(trainValue.getParent()!, bindings);
+      if (access && unwrap(access.node.getExpression()) === trainValue) found.push(access);
+    }
+  }
+  return found;
+}
+
+/** The rule of a tf.train factory call, 'dynamic' for tf.train[name](...), else undefined. */
+function factoryRule(call: CallExpression, bindings: Bindings): string | undefined {
+  return factoryAccess(call.getExpression(), bindings)?.rule;
+}
+
+function factorySite(access: FactoryAccess, context: SiteContext, finder: ModelFinder): Site | undefined {
+  const holder = outermost(access.node);
+  const call = holder.getParent();
+  const called = Node.isCallExpression(call) && call.getExpression() === holder;
+  const node = called ? call : access.node;
+  const unconverted = (reason: string): UnconvertedSite => ({ kind: 'factory', node, converted: false, reason });
+  if (called) {
+    const [first] = call.getArguments();
+    if (first && isGroups(first, context)) return undefined; // already converted
+  }
+  if (access.tf) {
+    const origin = tfjsOrigin(access.tf, context.bindings, context.index);
+    if ('reason' in origin) return unconverted(origin.reason);
+    if (!origin.namespace.module.train) return unconverted(`'${access.tf.getText()}' is ${origin.namespace.module.name}, which has no tf.train`);
+  }
+  if (!called) {
+    return unconverted(`'${shown(access.node)}' is passed by reference, not called: groups can only be given to a call; `
+      + 'call it where the model is known (tf.train.<rule>(layerDecayGroups(model, ...), lr))');
+  }
+  const rule = access.rule;
   if (rule === 'dynamic') return unconverted('the optimizer name is computed at run time (tf.train[...])');
   if (call.getArguments().some((argument) => Node.isSpreadElement(argument))) {
     return unconverted('spread arguments: the position of the learning rate is unknown');
@@ -128,16 +178,6 @@ function groupsForFactory(call: CallExpression, finder: ModelFinder): Resolution
     return { reason: `the optimizer is passed to '${parent.getExpression().getText()}'; no model in reach` };
   }
   return { reason: 'no model in reach: the optimizer is not passed to model.compile or kept in a variable' };
-}
-
-/** `function make()`, `make() {}` in a class, or `const make = () => ...`. */
-function functionName(fn: Node | undefined): string | undefined {
-  if (Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn)) {
-    const name = fn.getName();
-    if (name) return name;
-  }
-  const parent = fn?.getParent();
-  return Node.isVariableDeclaration(parent) ? parent.getName() : undefined;
 }
 
 /** Whether a first argument is already parameter groups: an array, or layerDecayGroups(...) and the like. */
@@ -190,7 +230,6 @@ function compileSite(object: ObjectLiteralExpression, context: SiteContext, find
   const optimizer = compileStringOptimizer(name);
   if (!optimizer) return { kind: 'compile-string', node: written, converted: false, reason: `'${name}' is not an optimizer name tfjs-layers accepts` };
   const stringSite = (reason: string): UnconvertedSite => ({ kind: 'compile-string', node: written, converted: false, reason });
-  if (!context.canBuildFactory) return stringSite('no tfjs namespace or train import in this file to build the optimizer from');
   const resolution = finder.compiledModel(object, written);
   if ('reason' in resolution) return stringSite(resolution.reason);
   return {

@@ -1,6 +1,6 @@
 // Which dialect a file is parsed as, and whether a text parses. Used on every input (a file that
 // does not parse is reported and left alone) and on every output before it is written.
-import { ts } from 'ts-morph';
+import { ts } from './ts-morph.cjs';
 import { extensionOf } from './extensions.js';
 
 export function scriptKindOf(fileName: string): ts.ScriptKind {

@@ -1,7 +1,8 @@
 // With --todo, each site left as it was gets `// TODO(tfjs-layer-decay): <reason>` on the line
 // above its statement, so the work left is findable in the code. A comment already there is not
 // added again.
-import { Node, type SourceFile } from 'ts-morph';
+import { Node } from './ts-morph.cjs';
+import type { SourceFile } from 'ts-morph';
 import type { UnconvertedSite } from './sites.js';
 import { insertAt, type TextEdit } from './text-edits.js';
 

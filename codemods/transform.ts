@@ -2,14 +2,15 @@
 // no file system, no options beyond the arguments. One parse, all analysis on it, then the edits
 // as text (text-edits.ts), then a parse of the result: an output that would not parse is an error,
 // never written.
-import { Project, ts, type SourceFile } from 'ts-morph';
+import { createWrappedNode, ts } from './ts-morph.cjs';
+import type { SourceFile } from 'ts-morph';
 import { findBindings, type Bindings } from './bindings.js';
 import { FileNodes } from './file-nodes.js';
 import { planImports, trainAccess } from './imports.js';
 import { SymbolIndex } from './references.js';
 import { compileStringEdit, factoryEdit, type OutputStyle, type RenderOptions } from './render.js';
 import { findSites, type Site, type SiteKind, type UnconvertedSite } from './sites.js';
-import { extensionOf, isTypeScript } from './extensions.js';
+import { isTypeScript } from './extensions.js';
 import { parseErrorsOf, scriptKindOf, syntaxErrors } from './syntax.js';
 import { applyEdits, type TextEdit } from './text-edits.js';
 import { todoEdits } from './todo-comments.js';
@@ -39,72 +40,42 @@ export interface TransformResult {
 /** The input does not parse; the file is reported and left alone. */
 export class ParseError extends Error {}
 
-export interface SourceInput { text: string; fileName: string }
-
-// One project for every file of a run: creating it costs more than parsing a small file. Files
-// are analysed in batches sharing one program, because the type checker (which binds local names,
-// see references.ts) is rebuilt whenever the program's files change and costs as much as a parse.
-// Every file is a module (moduleDetection: force), so no declaration is shared between files of a
-// batch, and the batch is removed afterwards: nothing carries from one file to the next.
-let project: Project | undefined;
-
-function sharedProject(): Project {
-  project ??= new Project({
-    useInMemoryFileSystem: true,
-    skipFileDependencyResolution: true,
-    compilerOptions: {
-      allowJs: true, noLib: true, noResolve: true, types: [], jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ESNext,
-      moduleDetection: ts.ModuleDetectionKind.Force,
-    },
-  });
-  return project;
+export function transformSource(input: string, fileName: string, options: TransformOptions): TransformResult {
+  const bom = input.startsWith(BOM) ? BOM : '';
+  const text = input.slice(bom.length);
+  const result = transformParsed(text, fileName, parse(text, fileName), options);
+  return { ...result, text: bom + result.text };
 }
 
-export function transformSource(text: string, fileName: string, options: TransformOptions): TransformResult {
-  const [result] = transformSources([{ text, fileName }], options);
-  if (result instanceof Error) throw result;
-  return result!;
+// The compiler's parser alone, and ts-morph's wrappers over its tree: no project, no program and
+// no type checker (names are resolved by scopes.ts), so nothing is built for a file beyond its
+// tree. Every file is parsed as a module (top-level await, imports), as the codemod writes imports
+// into it.
+function parse(text: string, fileName: string): SourceFile {
+  const compilerFile = ts.createSourceFile(fileName, text, {
+    languageVersion: ts.ScriptTarget.ESNext,
+    setExternalModuleIndicator: (file) => { (file as { externalModuleIndicator?: unknown }).externalModuleIndicator = true; },
+  }, true, scriptKindOf(fileName));
+  return createWrappedNode(compilerFile) as SourceFile;
 }
 
-/** transformSource over several files at once (faster); a file's failure is its result, not a throw. */
-export function transformSources(inputs: readonly SourceInput[], options: TransformOptions): (TransformResult | Error)[] {
-  const sourceFiles = inputs.map((input, i) =>
-    sharedProject().createSourceFile(`/batch/${i}${extensionOf(input.fileName)}`, withoutBom(input.text), { overwrite: true, scriptKind: scriptKindOf(input.fileName) }));
-  try {
-    return inputs.map((input, i) => {
-      try {
-        return transformParsed(input, sourceFiles[i]!, options);
-      } catch (error) {
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    });
-  } finally {
-    for (const sourceFile of sourceFiles) project?.removeSourceFile(sourceFile);
-  }
-}
-
-// Positions are offsets into the text without its byte order mark (ts-morph drops it); the mark
-// is put back on the output.
+// Positions are offsets into the text without its byte order mark; the mark is put back on the output.
 const BOM = '\uFEFF';
-const withoutBom = (text: string) => (text.startsWith(BOM) ? text.slice(1) : text);
 
-function transformParsed(input: SourceInput, sourceFile: SourceFile, options: TransformOptions): TransformResult {
-  const { fileName } = input;
-  const bom = input.text.startsWith(BOM) ? BOM : '';
-  const text = withoutBom(input.text);
+function transformParsed(text: string, fileName: string, sourceFile: SourceFile, options: TransformOptions): TransformResult {
   const parseErrors = parseErrorsOf(sourceFile.compilerNode);
   if (parseErrors.length) throw new ParseError(`does not parse: ${parseErrors[0]}`);
   const nodes = new FileNodes(sourceFile);
   const bindings = findBindings(sourceFile, nodes);
-  if (!bindings.importsTfjs) return { text: input.text, changed: false, sites: [] };
+  // A file that neither imports tfjs nor names `tf` (a global or a parameter, reported) holds no site.
+  if (!bindings.importsTfjs && !nodes.uses('tf')) return { text, changed: false, sites: [] };
 
   const index = new SymbolIndex(nodes);
-  const style: OutputStyle = isTypeScript(fileName) ? 'grouped-optimizer' : 'train-factory';
-  let sites = findSites({
-    bindings, index,
-    canBuildFactory: style === 'grouped-optimizer' || trainAccess(bindings, index) !== undefined,
-    packageCallees: packageCallees(bindings),
-  });
+  // JavaScript calls tf.train.<rule>(groups, ...) after install(tf) where the file has a tf.train
+  // to call; TypeScript (whose tf.train types take numbers), and JavaScript that imports only
+  // tfjs-layers (no tf.train), call groupedOptimizer.
+  const style: OutputStyle = !isTypeScript(fileName) && trainAccess(bindings, index) !== undefined ? 'train-factory' : 'grouped-optimizer';
+  let sites = findSites({ bindings, index, packageCallees: packageCallees(bindings) });
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   const edits: TextEdit[] = [];
   if (sites.some((site) => site.converted)) {
@@ -125,7 +96,7 @@ function transformParsed(input: SourceInput, sourceFile: SourceFile, options: Tr
   const output = edits.length ? applyEdits(text, edits) : text;
   const outputErrors = output === text ? [] : syntaxErrors(fileName, output);
   if (outputErrors.length) throw new Error(`internal error: the converted file would not parse (${outputErrors[0]}); left unchanged`);
-  return { text: bom + output, changed: output !== text, sites: sites.map((site) => siteReport(site, sourceFile)) };
+  return { text: output, changed: output !== text, sites: sites.map((site) => siteReport(site, sourceFile.compilerNode)) };
 }
 
 function packageCallees(bindings: Bindings): Set<string> {
@@ -135,9 +106,9 @@ function packageCallees(bindings: Bindings): Set<string> {
   return callees;
 }
 
-function siteReport(site: Site, sourceFile: SourceFile): SiteReport {
-  const { line, column } = sourceFile.getLineAndColumnAtPos(site.node.getStart());
-  const report: SiteReport = { line, column, kind: site.kind, converted: site.converted };
+function siteReport(site: Site, sourceFile: ts.SourceFile): SiteReport {
+  const { line, character } = sourceFile.getLineAndCharacterOfPosition(site.node.getStart());
+  const report: SiteReport = { line: line + 1, column: character + 1, kind: site.kind, converted: site.converted };
   if (!site.converted) report.reason = site.reason;
   return report;
 }

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join, resolve } from 'node:path';
 import { Project, ts } from 'ts-morph';
-import { FIXTURES, fixtures } from './fixtures.test.support.js';
+import { FIXTURES, fixtureFiles, fixtures } from './fixtures.test.support.js';
 import { isTypeScript } from './extensions.js';
 import { syntaxErrors } from './syntax.js';
 
@@ -24,7 +24,7 @@ const project = new Project({
 project.createSourceFile(join(FIXTURES, '__jsx.d.ts'), 'declare namespace JSX { interface IntrinsicElements { [name: string]: unknown } type Element = unknown; }');
 
 const all = fixtures();
-const typescript = all.flatMap((fixture) => [fixture.inputFile, fixture.outputFile]).filter(isTypeScript);
+const typescript = fixtureFiles().filter(isTypeScript);
 for (const file of typescript) project.addSourceFileAtPath(join(FIXTURES, file));
 
 test('the package types exist (npm run build first)', () => {
@@ -38,7 +38,7 @@ for (const file of typescript) {
   });
 }
 
-for (const file of all.flatMap((fixture) => [fixture.inputFile, fixture.outputFile]).filter((name) => !isTypeScript(name))) {
+for (const file of fixtureFiles().filter((name) => !isTypeScript(name))) {
   test(`${file} parses`, () => {
     const fixture = all.find((candidate) => candidate.inputFile === file || candidate.outputFile === file)!;
     const errors = syntaxErrors(file, file === fixture.inputFile ? fixture.input : fixture.output);

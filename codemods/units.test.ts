@@ -2,7 +2,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyEdits, insertAt, replaceRange } from './text-edits.js';
-import { mayHoldOptimizerCode } from './prefilter.js';
+import { mayHoldSite } from './prefilter.js';
+import { withoutComments } from './code-text.js';
 import { compileStringOptimizer } from './compile-strings.js';
 import { formatReport, summarize, type FileReport } from './report.js';
 
@@ -22,12 +23,36 @@ const PREFILTER: [string, boolean][] = [
   ["const tf = require('@tensorflow/tfjs-node'); tf.train.adam(1)", true],
   ["import * as tf from '@tensorflow/tfjs';\ntf.tidy(() => model.predict(x));", false],
   ["import * as tf from '@tensorflow/tfjs';\n// trained elsewhere; kernelConstraint, trainable", false],
-  ["import { train as t } from '@tensorflow/tfjs';", true],
+  ["import { train as t } from '@tensorflow/tfjs';\nexport const make = () => t.adam(0.1);", true],
+  ["import { train } from '@tensorflow/tfjs-core';\nexport { train };", false],
+  ["import { train } from '@tensorflow/tfjs-core';\nconst name = 'sgd';\nexport const opt = train[name](0.1);", true],
   ['function compileTemplate() {} // trains', false],
   ['', false],
+  ["import * as tf from '@tensorflow/tfjs';\n// see tf.train.adam(0.1) and model.compile({ optimizer })\n/* model.compile(x) */", false],
+  ["// tfjs from a script tag\nconst m = tf.sequential();\nm.compile({ optimizer: 'sgd' });", true],
+  ["import * as tf from '@tensorflow/tfjs';\nconst url = 'http://host/*'; m.compile({});", true],
+  ["import * as tf from '@tensorflow/tfjs';\nconst slashes = /\\/\\*/g; m.compile({});", true],
+  ["import * as tf from '@tensorflow/tfjs';\nconst s = `${a /* } */}`; tf.train.sgd(0.1);", true],
 ];
 for (const [text, expected] of PREFILTER) {
-  test(`pre-filter: ${JSON.stringify(text.slice(0, 50))} -> ${expected}`, () => assert.is(mayHoldOptimizerCode(text), expected));
+  test(`pre-filter: ${JSON.stringify(text.slice(0, 60))} -> ${expected}`, () => assert.is(mayHoldSite(text), expected));
+}
+
+/** Text in, the same text with every comment character blanked (line breaks kept). */
+const COMMENTS: [string, string][] = [
+  ['a // b\nc', 'a     \nc'],
+  ['a /* b\nc */ d', 'a     \n     d'],
+  ["'//' + \"/*\" // c", "'//' + \"/*\"     "],
+  ['x = /a\\/\\/b/; // c', 'x = /a\\/\\/b/;     '],
+  ['x = a / b / c; // d', 'x = a / b / c;     '],
+  ['`${a /* c */}` // d', '`${a        }`     '],
+  ['`/* ${`//`} */`', '`/* ${`//`} */`'],
+  ['if (x) /re/.test(y) // z', 'if (x) /re/.test(y)     '],
+  ['return /x/ // y', 'return /x/     '],
+  ['a\r\n// b\r\nc', 'a\r\n    \r\nc'],
+];
+for (const [text, expected] of COMMENTS) {
+  test(`comments blanked: ${JSON.stringify(text)}`, () => assert.is(withoutComments(text), expected));
 }
 
 const COMPILE_STRINGS: [string, { rule: string; learningRate: number } | undefined][] = [

@@ -1,14 +1,16 @@
 // `tfjs-layer-decay inspect <model.json> --decay d`: on a tiny ViT saved in this test (model.json
 // and weights.bin written by a tf.io.withSaveHandler, as tfjs-node's file:// handler would), the
-// table and the JSON are what MAE's grouping gives (written out), through main() and the real CLI.
+// table and the JSON are what MAE's grouping gives (written out), through main() and the real CLI;
+// a checkpoint saved with its optimizer gives the same table; bad command lines exit 2.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main, type CommandOutput } from '../src/layer-decay/inspect-command.js';
+import { install, layerDecayGroups } from '../src/index.js';
 import { useBackend } from './support/backend.js';
 import { buildTinyVit } from './support/tiny-vit.js';
 import { buildTinyBert } from './support/tiny-bert.js';
@@ -18,7 +20,7 @@ await useBackend('cpu');
 const dir = mkdtempSync(join(tmpdir(), 'layer-decay-inspect-'));
 
 /** Writes model.json + weights.bin, the layout of tfjs' file:// and http:// handlers. */
-async function saveToFolder(model: tf.LayersModel, folder: string): Promise<string> {
+async function saveToFolder(model: tf.LayersModel, folder: string, config?: tf.io.SaveConfig): Promise<string> {
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     const data = artifacts.weightData!;
     const bytes = Array.isArray(data) ? Buffer.concat(data.map((b) => Buffer.from(b))) : Buffer.from(data as ArrayBuffer);
@@ -32,7 +34,7 @@ async function saveToFolder(model: tf.LayersModel, folder: string): Promise<stri
     };
     writeFileSync(join(folder, 'model.json'), JSON.stringify(modelJson));
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  }), config);
   return join(folder, 'model.json');
 }
 
@@ -61,6 +63,9 @@ layer_2_no_decay  2               8          88      0.75            0
 layer_3_decay     3               1          24         1         0.05
 layer_3_no_decay  3               3          19         1            0
 total                            32        1683
+no weight decay: 20 variable(s) 1-D, 2 in the no-weight-decay list:
+  cls_token  variable name matches 'cls_token'
+  pos_embed  variable name matches 'pos_embed'
 `;
 
 test('the table for a saved tiny ViT, from model.json alone', async () => {
@@ -108,26 +113,48 @@ test('frozen layers in the topology: listed as not trained, depth unchanged', as
   assert.match(table, /not trained \(frozen or non-trainable, in no group\): 2 variable\(s\)/);
 });
 
-test('usage and input errors: exit 2 for usage, 1 for a model or an option that does not fit', async () => {
-  let r = await run([vitJson]);
-  assert.is(r.code, 2);
-  assert.match(r.stderr, /--decay is required/);
-  r = await run(['--decay', '0.5']);
-  assert.is(r.code, 2);
-  r = await run([vitJson, '--decay', '0.5', '--bogus']);
-  assert.is(r.code, 2);
-  assert.match(r.stderr, /bogus/);
-  r = await run([vitJson, '--decay', '1.5']);
-  assert.is(r.code, 1);
-  assert.match(r.stderr, /decay must be a number in \(0, 1\]/);
-  r = await run([vitJson, '--decay', 'abc']);
-  assert.is(r.code, 1);
-  assert.match(r.stderr, /--decay must be a number, got 'abc'/);
-  r = await run([vitJson, '--decay', '0.5', '--arch', 'bert']);
+test('a checkpoint saved with its GroupedOptimizer ({includeOptimizer: true}): the optimizer state is not counted', async () => {
+  const model = buildTinyVit({ depth: 2 });
+  const tfg = install(tf);
+  model.compile({ optimizer: tfg.train.adamw(layerDecayGroups(model, { decay: 0.75, weightDecay: 0.05 }), 1e-3), loss: 'categoricalCrossentropy' });
+  await model.fit(tf.randomNormal([4, 8, 8, 3], 0, 1, 'float32', 1), tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3), { epochs: 1, verbose: 0 });
+  const folder = mkdtempSync(join(dir, 'with-optimizer-'));
+  const path = await saveToFolder(model, folder, { includeOptimizer: true });
+  const manifest = JSON.parse(readFileSync(path, 'utf8')).weightsManifest[0].weights as { name: string; group?: string }[];
+  // AdamW keeps m and v per variable, and the step count: 2 · 32 + 1 entries besides the 32 weights.
+  assert.is(manifest.filter((spec) => spec.group === 'optimizer').length, 2 * 32 + 1);
+  const { code, stdout, stderr } = await run([path, '--decay', '0.75', '--weight-decay', '0.05']);
+  assert.is(stderr, '');
+  assert.is(code, 0);
+  assert.fixture(stdout, VIT_TABLE);
+});
+
+test('usage errors exit 2 (bad values included, a missing file in one line); a model that does not fit exits 1', async () => {
+  const usage: [string[], RegExp][] = [
+    [[vitJson], /--decay is required/],
+    [['--decay', '0.5'], /give exactly one model.json path/],
+    [[vitJson, '--decay', '0.5', '--bogus'], /bogus/],
+    [[vitJson, '--decay', '1.5'], /decay must be a number in \(0, 1\]/],
+    [[vitJson, '--decay', 'abc'], /--decay must be a number, got 'abc'/],
+    [[vitJson, '--decay', '0.5', '--arch', 'resnext'], /--arch must be one of auto, vit, beit, bert, convnext, swin, .*sequential.*, got 'resnext'/],
+    [[vitJson, '--decay', '0.5', '--granularity', 'layer'], /--granularity must be one of block, group, stage/],
+    [[vitJson, '--decay', '0.5', '--num-layers', '2.5'], /--num-layers/],
+    [[vitJson, '--decay', '0.5', '--min-scale', '2'], /--min-scale must be in \[0, 1\], got 2/],
+    [[vitJson, '--decay', '0.5', '--weight-decay=-1'], /--weight-decay must be >= 0, got -1/],
+  ];
+  for (const [argv, message] of usage) {
+    const r = await run(argv);
+    assert.is(r.code, 2, argv.join(' '));
+    assert.match(r.stderr, message);
+    assert.match(r.stderr, /usage: tfjs-layer-decay inspect/);
+  }
+  const missing = await run([join(dir, 'missing.json'), '--decay', '0.5']);
+  assert.is(missing.code, 2);
+  assert.is(missing.stderr, `inspect: no such file: ${join(dir, 'missing.json')}\n`);
+
+  let r = await run([vitJson, '--decay', '0.5', '--arch', 'bert']);
   assert.is(r.code, 1);
   assert.match(r.stderr, /arch 'bert' does not fit these parameters: no name is an encoder layer/);
-  r = await run([join(dir, 'missing.json'), '--decay', '0.5']);
-  assert.is(r.code, 1);
   const notModel = join(dir, 'not-a-model.json');
   writeFileSync(notModel, '{"hello": 1}');
   r = await run([notModel, '--decay', '0.5']);
@@ -150,14 +177,26 @@ test('a BERT model.json: arch bert, picked by auto', async () => {
   ]);
 });
 
-test('through the real command: tfjs-layer-decay inspect', () => {
-  const cli = resolve(import.meta.dirname, '../src/cli.js');
-  const result = spawnSync(process.execPath, [cli, 'inspect', vitJson, '--decay', '0.75', '--weight-decay', '0.05'], { encoding: 'utf8' });
+test('through the real command: tfjs-layer-decay inspect, --version, usage errors, a missing file', () => {
+  const cli = resolve(import.meta.dirname, '../bin/tfjs-layer-decay.js');
+  const command = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  const result = command('inspect', vitJson, '--decay', '0.75', '--weight-decay', '0.05');
   assert.is(result.status, 0, result.stderr);
   assert.fixture(result.stdout, VIT_TABLE);
-  const bad = spawnSync(process.execPath, [cli, 'inspect', vitJson, '--decay', '0'], { encoding: 'utf8' });
-  assert.is(bad.status, 1);
+  const bad = command('inspect', vitJson, '--decay', '0');
+  assert.is(bad.status, 2);
   assert.match(bad.stderr, /decay must be a number in \(0, 1\]/);
+  const missing = command('inspect', join(dir, 'nowhere', 'model.json'), '--decay', '0.75');
+  assert.is(missing.status, 2);
+  assert.is(missing.stderr, `inspect: no such file: ${join(dir, 'nowhere', 'model.json')}\n`, 'one line, no stack');
+  const version = command('--version');
+  assert.is(version.status, 0);
+  assert.is(version.stdout, `${JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')).version}\n`);
+  const unknown = command('train');
+  assert.is(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown command 'train'/);
+  assert.is(command().status, 2, 'no command is a usage error');
+  assert.is(command('--help').status, 0);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

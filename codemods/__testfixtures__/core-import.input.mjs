@@ -1,9 +1,6 @@
 import * as tfc from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 
-const w = tfc.variable(tfc.randomNormal([2, 1]), true, 'head/kernel');
-const b = tfc.variable(tfc.zeros([1]), true, 'head/bias');
-const opt = tfc.train.adagrad(0.1);
-
-export function step(xs, ys) {
-  return opt.minimize(() => tfc.losses.meanSquaredError(ys, xs.matMul(w).add(b)), true, [w, b]);
-}
+// tfjs-layers and tfjs-core imported separately, as the tfjs packages' own code does.
+const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2] })] });
+model.compile({ optimizer: tfc.train.adagrad(0.1), loss: 'meanSquaredError' });
