@@ -34,9 +34,9 @@ export const cpuEngine: UpdateEngine = {
     const tensors = steps.flatMap((s) => s.entries.flatMap(({ param, grad, slots }) => [param, grad, ...slots]));
     if (!allFloat32(backend, clip.kind === 'globalClipnorm' ? [...tensors, ...clip.grads] : tensors)) return false;
     const values = (t: tfc.Tensor) => backend.data.get(t.dataId).values as Float32Array;
-    const global = clip.kind === 'globalClipnorm' && steps.length > 0 ? globalClipFactor(clip.value, clip.grads.map((g) => sumOfSquares(values(g), 'float64'))) : 1;
+    const global = clip.kind === 'globalClipnorm' && steps.length > 0 ? globalClipFactor(clip.value, clip.grads.map((g) => sumOfSquares(values(g)))) : 1;
     for (const step of steps) {
-      const scalarsOf = (i: number) => ({ ...step.scalars, ...clipScalarsOf(clip, global, () => sumOfSquares(values(step.entries[i]!.grad), 'float64')) });
+      const scalarsOf = (i: number) => ({ ...step.scalars, ...clipScalarsOf(clip, global, () => sumOfSquares(values(step.entries[i]!.grad))) });
       runGroup(backend, clippedRule(step.rule, clip), step.entries, scalarsOf, clip.kind === 'clipnorm');
     }
     return true;

@@ -2,8 +2,8 @@
 // backend's own heap, 4 elements per instruction; the elements past the last multiple of 4, and
 // everything where SIMD or the heap's memory is not available, go through the same fused JS loop
 // as cpu over Float32Array views of the heap. Both give the same bits. Clipping (runClipped): all
-// three options inside the kernel (src/rules/clip.ts); the norms are one pass over the gradients'
-// views of the heap first (clip-factors.ts).
+// three options inside the kernel (src/rules/clip.ts); the norms come first, from the backend's own
+// Square and Sum kernels (clip-factors.ts).
 //
 // In place, and then the backend is told: the wasm backend keeps state derived from a tensor's data
 // keyed by its tensor id (XNNPACK's packed matMul and conv weights), which an in-place write alone
@@ -14,7 +14,7 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import type { GroupStep, UpdateEngine } from './engine.js';
 import type { CompiledRule } from '../rules/rule.js';
-import { clipScalarsOf, clippedRule, globalClipFactor, sumOfSquares } from './clip-factors.js';
+import { backendSumOfSquares, clipScalarsOf, clippedRule, globalClipFactor } from './clip-factors.js';
 import { jsKernel } from './js-kernel.js';
 import { simdKernel } from './wasm-simd-kernel.js';
 import { ensureOwnData } from './in-place.js';
@@ -58,10 +58,9 @@ export const wasmEngine: UpdateEngine = {
     const backend = tfc.backend() as unknown as WasmBackend;
     const tensors = steps.flatMap((s) => s.entries.flatMap(({ param, grad, slots }) => [param, grad, ...slots]));
     if (!allFloat32(backend, clip.kind === 'globalClipnorm' ? [...tensors, ...clip.grads] : tensors)) return false;
-    const view = (t: tfc.TensorInfo) => backend.typedArrayFromHeap(t);
-    const global = clip.kind === 'globalClipnorm' && steps.length > 0 ? globalClipFactor(clip.value, clip.grads.map((g) => sumOfSquares(view(g), 'float32'))) : 1;
+    const global = clip.kind === 'globalClipnorm' && steps.length > 0 ? globalClipFactor(clip.value, clip.grads.map((g) => backendSumOfSquares(g))) : 1;
     for (const step of steps) {
-      runGroup(backend, clippedRule(step.rule, clip), step.entries, (i) => ({ ...step.scalars, ...clipScalarsOf(clip, global, () => sumOfSquares(view(step.entries[i]!.grad), 'float32')) }));
+      runGroup(backend, clippedRule(step.rule, clip), step.entries, (i) => ({ ...step.scalars, ...clipScalarsOf(clip, global, () => backendSumOfSquares(step.entries[i]!.grad)) }));
     }
     return true;
   },
