@@ -64,16 +64,28 @@ function updateEntry(backend: WebGlBackend, { rule }: GroupStep, entry: GroupEnt
     if (name === 'g') return entry.grad;
     return entry.slots[rule.slotNames.indexOf(name)]!;
   };
-  // Every program of the variable runs before any result is assigned: each reads the old values.
+  const programs = targets.map((target) => updateProgram(rule, target, entry.param.shape, packed));
+  // An input whose texture has the other layout (a bias gradient made by a reduction is unpacked)
+  // would be converted by tfjs for each program that reads it, a draw each: convert it once.
+  const converted = new Map<string, tfc.TensorInfo>();
   const results: tfc.TensorInfo[] = [];
   try {
-    for (const target of targets) {
-      const { program, inputs } = updateProgram(rule, target, entry.param.shape, packed);
-      results.push(backend.runWebGLProgram(program, inputs.map(tensorOf), 'float32', uniforms, true));
+    for (const name of new Set(programs.flatMap((p) => p.inputs))) {
+      const data = backend.texData.get(tensorOf(name).dataId);
+      const readers = programs.filter((p) => p.inputs.includes(name)).length;
+      if (readers > 1 && data?.texture != null && !!data.isPacked !== packed) {
+        converted.set(name, packed ? backend.packTensor(tensorOf(name)) : backend.unpackTensor(tensorOf(name)));
+      }
+    }
+    // Every program of the variable runs before any result is assigned: each reads the old values.
+    for (const { program, inputs } of programs) {
+      results.push(backend.runWebGLProgram(program, inputs.map((n) => converted.get(n) ?? tensorOf(n)), 'float32', uniforms, true));
     }
   } catch (e) {
-    for (const r of results) tfc.engine().makeTensorFromTensorInfo(r).dispose();
+    for (const r of results) backend.disposeIntermediateTensorInfo(r);
     throw e;
+  } finally {
+    for (const c of converted.values()) backend.disposeIntermediateTensorInfo(c);
   }
   targets.forEach((target, k) => {
     const fresh = tfc.engine().makeTensorFromTensorInfo(results[k]!);
