@@ -24,7 +24,7 @@ export interface GradualUnfreezingOptions extends PretrainOptions {
  */
 const FULL = { pretrainSteps: 120, epochs: 10, testPerDigit: 50 };
 /** A smoke run for tests: 7 epochs, the last one the first with everything trainable. */
-const QUICK = { pretrainSteps: 40, epochs: 7, testPerDigit: 40 };
+const QUICK = { pretrainSteps: 60, epochs: 7, testPerDigit: 40 };
 
 export const USAGE = `Pre-trains a small MobileNet v1 on digits 0–4, then fine-tunes it with a new head on 100 images of
 digits 5–9 three times from the same weights: all layers at once, gradual unfreezing (the head first,
