@@ -39,7 +39,7 @@ export function unfreezingSpec(fineTunings: readonly FineTuning[], title: string
     title: {
       text: title,
       subtitle: [
-        'dashed: an epoch at which the gradual run unfroze one more layer group (its head trains from epoch 0);',
+        'dashed: the gradual run unfroze one more layer group after this many epochs (its head trains from the first);',
         'at epoch 0 all three are the pre-trained model with the same new head; digits 0–4 read through the pre-trained head',
       ],
     },
