@@ -69,6 +69,12 @@ async function runBrowserBench(backend, sets) {
       // The WebGL engine with unpacked textures (1 element per fragment, as with WEBGL_PACK off): the
       // packed programs' gain. Its gradients come packed and are unpacked for it, a draw each.
       engines: backend === 'webgl' ? { 'grouped-fused-unpacked': createWebGlEngine({ packed: false }) } : {},
+      // Between the floor and the fused engine (bench/webgl-floor.mjs): one program per output, then
+      // that per variable; the rest is what tfjs's program machinery adds.
+      floors: backend === 'webgl' ? {
+        'floor-per-output': (params) => webglFloor(params, { programs: 'per-output' }),
+        'floor-per-output-per-variable': (_, sizes) => webglFloor(sizes, { programs: 'per-output' }),
+      } : {},
     });
     rows.push(...measured.map((r) => ({ runtime: 'chromium', backend, adapter, ...r })));
   }

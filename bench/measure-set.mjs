@@ -16,7 +16,7 @@ import { PARAM_SETS, GROUP_COUNT, lrScaleOf, paramCount } from './param-sets.mjs
 
 /** Adam reads p, g, m, v and writes p, m, v: 7 float32 per parameter. */
 export const BYTES_PER_PARAM = 28;
-const isFast = (impl) => impl === 'floor' || impl.startsWith('grouped-fused');
+const isFast = (impl) => impl.startsWith('floor') || impl.startsWith('grouped-fused');
 
 export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
@@ -28,9 +28,10 @@ export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return 
  *   count:   () => GPU commands so far (dispatches, draws), or null where there is nothing to count
  *   release: () => void, called when an optimizer is done (frees engine caches such as WebGPU arenas)
  *   engines: more grouped impls, {name: engine object}, e.g. a fused engine with other options ('grouped-fused-…')
+ *   floors:  more bare impls, {name ('floor-…'): (params, sizes) => impl}, sizes: each variable's element count
  *   options: more options of every grouped optimizer (e.g. {globalClipnorm: 1}); rows then name them in `paramSet`
  */
-export async function measureSet({ setName, plan, floor, copyMs, count = () => null, release = () => {}, engines = {}, options = {} }) {
+export async function measureSet({ setName, plan, floor, copyMs, count = () => null, release = () => {}, engines = {}, floors = {}, options = {} }) {
   const specs = PARAM_SETS[setName]();
   const params = paramCount(specs);
   const gbPerS = (ms) => (params * BYTES_PER_PARAM) / (ms * 1e6);
@@ -62,6 +63,8 @@ export async function measureSet({ setName, plan, floor, copyMs, count = () => n
     };
   }
   impls.floor = () => floor(params);
+  const sizes = specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
+  for (const [name, make] of Object.entries(floors)) impls[name] = () => make(params, sizes);
 
   const times = {};
   const counts = {};
@@ -94,9 +97,9 @@ export async function measureSet({ setName, plan, floor, copyMs, count = () => n
   }
   const copyGbPerS = gbPerS(Math.min(copyBefore, await copyMs(params)));
   const rows = [];
-  for (const impl of [...Object.keys(makers), 'floor']) {
+  for (const impl of [...Object.keys(makers), 'floor', ...Object.keys(floors)]) {
     const named = Object.entries(options).map(([k, v]) => `${k} ${v}`).join(', ');
-    const row = { paramSet: named ? `${setName} + ${named}` : setName, variables: specs.length, params, impl, groups: impl === 'stock' || impl === 'floor' ? 1 : GROUP_COUNT };
+    const row = { paramSet: named ? `${setName} + ${named}` : setName, variables: specs.length, params, impl, groups: impl.startsWith('grouped') ? GROUP_COUNT : 1 };
     if (!impls[impl]) {
       rows.push({ ...row, msPerStep: null, dispatchesPerStep: null, gbPerS: null, copyGbPerS, skipped: plan.skip[impl] });
       continue;

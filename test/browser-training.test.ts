@@ -1,23 +1,16 @@
 // The user-training matrix (support/training-runs.ts: stock tfjs vs the grouped optimizer's ops and
 // default engines, model.fit, a minimize loop, save → reload → resume) in real headless Chromium on
 // the two GPU backends users run in browsers: WebGL (ANGLE on SwiftShader) and WebGPU (SwiftShader).
-// The page is the matrix bundled by esbuild, served by Playwright's request routing on
-// http://localhost (a secure context, so WebGPU is allowed); no server, no download.
-// Chromium flags as in browser.test.ts, plus --use-angle=swiftshader --enable-unsafe-swiftshader,
-// which give WebGL a software GPU on a machine without one.
+// The page is the matrix bundled by esbuild and opened by support/bundled-page.ts (Playwright's
+// request routing on http://localhost, a secure context; no server, no download; the flags that give
+// WebGL and WebGPU a software GPU). On webgl and webgpu the default engine is the fused one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { bundleEntry, launchChromium, openBundledPage } from './support/bundled-page.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-];
 const TIMEOUT_MS = 600_000;
 
 interface CaseReport { name: string; problems: string[]; seconds: number; error?: string }
@@ -26,27 +19,14 @@ let browser: Browser | null = null;
 let bundle: Promise<string> | null = null;
 
 async function page(backend: string): Promise<CaseReport[]> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`bash scripts/chromium.sh\` (CI does this); the test never downloads a browser.`);
-  bundle ??= esbuild.build({
-    entryPoints: [join(ROOT, 'dist/test/support/browser-training-entry.js')],
-    bundle: true, format: 'iife', platform: 'browser', target: 'es2022', write: false, logLevel: 'silent',
-  }).then((r) => r.outputFiles[0]!.text);
-  const script = await bundle;
-  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true, timeout: 60_000 });
-  const p = await browser.newPage();
-  const log: string[] = [];
-  p.on('console', (m) => { if (m.type() === 'error') log.push(m.text()); });
-  p.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
-  await p.route('http://localhost/**', (route) => route.fulfill(route.request().url().endsWith('/matrix.js')
-    ? { contentType: 'text/javascript', body: script }
-    : { contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><script src="/matrix.js"></script>' }));
-  await p.goto('http://localhost/');
-  p.setDefaultTimeout(TIMEOUT_MS);
+  const script = await (bundle ??= bundleEntry(join(ROOT, 'dist/test/support/browser-training-entry.js')));
+  browser ??= await launchChromium();
+  const { page: p, errors } = await openBundledPage(browser, script, TIMEOUT_MS);
   try {
     const result = await p.evaluate((b) => (globalThis as unknown as { runTrainingMatrix(b: string): Promise<{ reports: CaseReport[] }> }).runTrainingMatrix(b), backend);
     return result.reports;
   } catch (e) {
-    throw new Error(`${backend} page: ${(e as Error).message}\nconsole errors:\n${log.slice(0, 20).join('\n')}`);
+    throw new Error(`${backend} page: ${(e as Error).message}\nconsole errors:\n${errors.slice(0, 20).join('\n')}`);
   } finally {
     await p.close();
   }

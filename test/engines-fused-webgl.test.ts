@@ -30,8 +30,8 @@ async function runPage() {
 
 test('the page ran every check, on WebGL', () => {
   console.log(`  renderer: ${renderer}; ${reports.length} checks in ${reports.reduce((a, r) => a + r.seconds, 0).toFixed(0)} s`);
-  // 12 rule cases, 4 unpacked, 4 safety checks, draws, engine selection.
-  assert.is(reports.length, 22, reports.map((r) => r.name).join('; '));
+  // 12 rule cases, 4 unpacked, 4 safety checks, draws (two checks), engine selection.
+  assert.is(reports.length, 23, reports.map((r) => r.name).join('; '));
 });
 
 // One test per check of the page, named as the page names it.

@@ -6,12 +6,12 @@
 // so its group gets lrScale 0).
 import * as tf from '@tensorflow/tfjs';
 import { describeGroups, install, layerDecayGroups, schedules, type LayerDecayOptions } from '../../src/index.js';
-import { loadSplit, trainingStream, type DigitSet } from '../vit-finetune/digits.js';
+import { loadSplit } from '../vit-finetune/digits.js';
 import { accuracy } from '../vit-finetune/evaluate.js';
-import { seededRandom } from '../vit-finetune/random.js';
-import { fitAndRecord, type StepRecord } from '../vit-finetune/train.js';
-import { SMALL_MOBILENET, buildMobileNet, withNewHead } from './mobilenet.js';
+import type { StepRecord } from '../vit-finetune/train.js';
+import { SMALL_MOBILENET, withNewHead } from './mobilenet.js';
 import type { MobileNetOptions } from './options.js';
+import { pretrainOnOldDigits, trainOn } from './pretrain.js';
 
 const { train } = install(tf);
 
@@ -39,17 +39,10 @@ export interface MobileNetResults {
 }
 
 export async function runExperiment(options: MobileNetOptions, onGroups: (label: string, table: string) => void): Promise<MobileNetResults> {
-  const old = loadSplit({ digits: [0, 1, 2, 3, 4], trainPerDigit: options.pretrainPerDigit, testPerDigit: options.testPerDigit });
   const fresh = loadSplit({ digits: [5, 6, 7, 8, 9], trainPerDigit: options.finetunePerDigit, testPerDigit: options.testPerDigit });
-  const pretrained = buildMobileNet({ ...SMALL_MOBILENET, seed: options.seed });
 
   // 1. Pre-training on digits 0–4, one learning rate.
-  let started = performance.now();
-  const pretrainSchedule = schedules.warmupCosine({ lr: options.pretrainLr, warmupSteps: Math.round(options.pretrainSteps / 10), totalSteps: options.pretrainSteps, minLr: 1e-5 });
-  const pretrainOptimizer = train.adamw(layerDecayGroups(pretrained, { decay: 1, weightDecay: options.weightDecay }), { learningRate: pretrainSchedule });
-  await trainOn(pretrained, pretrainOptimizer, old.train, options.pretrainSteps, options, 'pre-train 0–4', options.seed + 1);
-  pretrainOptimizer.dispose();
-  const pretraining = { steps: options.pretrainSteps, oldDigitsAccuracy: await accuracy(pretrained, old.test), seconds: (performance.now() - started) / 1000 };
+  const { model: pretrained, old, pretraining } = await pretrainOnOldDigits(options);
   const pretrainedWeights = pretrained.getWeights().map((w) => w.clone());
 
   // 2. Two fine-tunings of the cut backbone with a new head, from the same weights and the same head init.
@@ -71,7 +64,7 @@ export async function runExperiment(options: MobileNetOptions, onGroups: (label:
     const description = describeGroups(groups);
     onGroups(run.label, description.table);
     const stemBefore = pretrained.getLayer('conv1').getWeights()[0]!.dataSync().slice();
-    started = performance.now();
+    const started = performance.now();
     const optimizer = train.adamw(groups, { learningRate: schedule });
     const history = await trainOn(model, optimizer, fresh.train, options.finetuneSteps, options, run.frozenStem ? `fine-tune 5–9, decay ${run.decay}` : 'fine-tune 5–9, one lr', options.seed + 2);
     const seconds = (performance.now() - started) / 1000;
@@ -96,13 +89,4 @@ export async function runExperiment(options: MobileNetOptions, onGroups: (label:
     fineTunings,
     data: { pretrainImages: old.train.size, finetuneImages: fresh.train.size, testImagesPerTask: fresh.test.size },
   };
-}
-
-async function trainOn(model: tf.LayersModel, optimizer: tf.Optimizer, set: DigitSet, steps: number, options: MobileNetOptions, label: string, seed: number) {
-  const stream = trainingStream(set, steps, options.batchSize, seededRandom(seed));
-  try {
-    return await fitAndRecord(model, optimizer, stream, { label, batchSize: options.batchSize, showProgress: !options.quick });
-  } finally {
-    tf.dispose([stream.xs, stream.ys]);
-  }
 }

@@ -79,12 +79,12 @@ export function parseOptions(argv: readonly string[]): MobileNetOptions | 'help'
   };
 }
 
-function number(text: string | number, flag: string, ok: (x: number) => boolean): number {
+export function number(text: string | number, flag: string, ok: (x: number) => boolean): number {
   const value = Number(text);
   if (!Number.isFinite(value) || !ok(value)) throw new Error(`${flag}: invalid value '${text}'`);
   return value;
 }
 
-function integer(text: string | number, flag: string, min = 1): number {
+export function integer(text: string | number, flag: string, min = 1): number {
   return number(text, flag, (x) => Number.isInteger(x) && x >= min);
 }

@@ -9,6 +9,7 @@ import { GroupedOptimizer } from '../../src/index.js';
 import { createWebGlEngine } from '../../src/engines/webgl/engine.js';
 import { selectEngine } from '../../src/engines/select.js';
 import { RULE_CASES, assertSameTraining, defineSafetyTests, makeProblem, trainGroups } from './fused-cases.js';
+import { maxRelativeDifference } from './rule-cases.js';
 
 export interface CheckReport { name: string; problem: string | null; seconds: number; note?: string }
 
@@ -97,6 +98,40 @@ async function runWebGlFusedChecks(): Promise<{ renderer: string; reports: Check
     for (const d of fused) if (d > 3 * 60 + 60) throw new Error(`${d} draws in one fused update of 60 variables (3 per variable, plus at most one gradient conversion each, expected). ${note}`);
     for (let i = 0; i < fused.length; i++) if (!(ops[i]! >= 4 * fused[i]!)) throw new Error(`the fused update should take far fewer draws than ops. ${note}`);
     return note;
+  }));
+
+  // Gradients made by a reduction (as a bias's is) come unpacked: each is packed once for the three
+  // programs that read it, and the result still equals the ops path.
+  reports.push(await check('webgl: unpacked gradients (from a reduction) are packed once per update, and the update equals ops', async () => {
+    const shapes = Array.from({ length: 20 }, (_, i) => [33 + (i % 4)]);
+    const run = async (engine: 'fused' | 'ops') => {
+      const vars = shapes.map((s, i) => tf.variable(tf.fill(s, 0.5 + i / 40), true, `unpacked-grad-${engine}-${i}`));
+      const rows = shapes.map((s, i) => tf.tensor2d(Float32Array.from({ length: 3 * s[0]! }, (_, k) => Math.sin(k + i)), [3, s[0]!]));
+      const optimizer = new GroupedOptimizer('adam', [{ params: vars }], { learningRate: 0.01, engine });
+      const counts = drawsPerUpdate(optimizer);
+      let packedGrads = 0;
+      for (let t = 0; t < 4; t++) {
+        tf.tidy(() => {
+          const grads = vars.map((v, i) => ({ name: v.name, tensor: tf.sum(tf.mul(rows[i]!, tf.sub(v, 0.1 * t)), 0) }));
+          const texData = (tf.backend() as unknown as { texData: { get(id: object): { isPacked?: boolean } } }).texData;
+          packedGrads += grads.filter((g) => texData.get(g.tensor.dataId)?.isPacked).length;
+          optimizer.applyGradients(grads);
+        });
+      }
+      const values = await Promise.all(vars.map(async (v) => (await v.data()).slice()));
+      optimizer.dispose();
+      tf.dispose([...vars, ...rows]);
+      return { counts, values, packedGrads };
+    };
+    const fused = await run('fused');
+    const ops = await run('ops');
+    if (fused.packedGrads !== 0) throw new Error(`${fused.packedGrads} of the reduction's gradients came packed: this check needs unpacked ones`);
+    for (const d of fused.counts.slice(1)) if (d > 4 * shapes.length) throw new Error(`${d} draws for ${shapes.length} variables with unpacked gradients (3 programs and one conversion each expected): ${fused.counts.join(', ')}`);
+    fused.values.forEach((v, i) => {
+      const diff = maxRelativeDifference(v, ops.values[i]!);
+      if (!(diff <= 1e-5)) throw new Error(`variable ${i}: ${diff} from the ops path`);
+    });
+    return `draws per update after the first: fused ${fused.counts.slice(1).join(', ')}; ops ${ops.counts.slice(1).join(', ')} (20 variables, unpacked gradients)`;
   }));
 
   // The user's default (engine 'auto', as in the training matrix of browser-training.test.ts) is this engine.

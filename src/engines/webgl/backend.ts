@@ -1,8 +1,9 @@
 // The parts of tfjs's WebGL backend (@tensorflow/tfjs-backend-webgl 4.22) that the fused engine
 // uses, reached duck-typed through tfc.backend(): this library must not depend on that package.
-// Only its public program API: a GPGPUProgram (inputs, output shape, GLSL for main()) run by
-// `runWebGLProgram`, which compiles and caches the shader, converts inputs between packed and
-// unpacked textures as the program asks, and renders into a NEW texture of its own.
+// Only public members of its backend class; above all its program API: a GPGPUProgram (inputs,
+// output shape, GLSL for main()) run by `runWebGLProgram`, which compiles and caches the shader,
+// converts inputs between packed and unpacked textures as the program asks, and renders into a NEW
+// texture of its own.
 import * as tfc from '@tensorflow/tfjs-core';
 
 /** tfjs-backend-webgl's GPGPUProgram, as far as this engine fills it in. */
@@ -27,11 +28,19 @@ export interface WebGlBackend {
   runWebGLProgram(program: GpgpuProgram, inputs: tfc.TensorInfo[], outputDtype: 'float32', customUniformValues?: number[][], preventEagerUnpackingOfOutput?: boolean): tfc.TensorInfo;
   /** The rendering context (tfjs's GPGPUContext). */
   gpgpu: { gl: unknown };
+  /** Per data id: whether the values are in a texture yet, and in which layout. Read only here. */
+  texData: { get(dataId: object): { texture?: unknown; isPacked?: boolean } | undefined };
+  /** A packed (unpacked) copy of an unpacked (packed) tensor, one draw; free it with disposeIntermediateTensorInfo. */
+  packTensor(t: tfc.TensorInfo): tfc.TensorInfo;
+  unpackTensor(t: tfc.TensorInfo): tfc.TensorInfo;
+  disposeIntermediateTensorInfo(t: tfc.TensorInfo): void;
 }
 
 /** The active backend if it is tfjs's WebGL backend (by shape, not by class), else null. */
 export function activeWebGlBackend(): WebGlBackend | null {
   const b = tfc.backend() as unknown as Partial<WebGlBackend> | undefined;
-  if (!b || typeof b.runWebGLProgram !== 'function' || typeof b.gpgpu !== 'object' || b.gpgpu === null) return null;
+  if (!b || typeof b.gpgpu !== 'object' || b.gpgpu === null || typeof b.texData?.get !== 'function') return null;
+  const functions = ['runWebGLProgram', 'packTensor', 'unpackTensor', 'disposeIntermediateTensorInfo'] as const;
+  if (!functions.every((f) => typeof b[f] === 'function')) return null;
   return b as WebGlBackend;
 }

@@ -1,6 +1,6 @@
 // webgl backend: per variable, one tfjs WebGL program per value the rule writes (Adam: m, v, p =
-// 3 draws, against about 14 for stock tfjs's Adam), each rendered by the backend into a new texture
-// (kernel.ts has the programs). All of a variable's programs read the old textures; then each result
+// 3 draws; stock tfjs's Adam takes 22 on ViT-Ti, 14 ops and their packing conversions), each
+// rendered by the backend into a new texture (kernel.ts has the programs). All of a variable's programs read the old textures; then each result
 // is assigned to its variable, which releases the old texture to tfjs's pool.
 //
 // Why a new texture, never a write into the old one: the backend keeps state per data id (a CPU copy
@@ -8,9 +8,12 @@
 // changed under an old id would be served stale. A new data id per step cannot be. It also leaves
 // tensors that shared the old data (`tf.variable(t)`, clones) untouched, with no copy.
 //
-// Why per variable and not per group in one texture: gathering a group's variables into one texture
-// and scattering them back costs about a draw per variable and output by itself (tfjs gives a program
-// one render target), the same as the update; measured, see the README's benchmark section.
+// Why per variable and not per group in one texture: tfjs gives a program one render target and
+// cannot render into part of a texture, so a group gathered into one texture would take a draw per
+// variable to gather the gradients in and a draw per variable and output to give each variable its
+// own texture back: no fewer draws than this. (Leaving the variables as windows into the group's
+// texture, tfjs's shallow slices, only works unpacked, and tfjs's packed ops would then repack every
+// parameter at each use.) What the draws cost is measured in the browser benchmark (README).
 import * as tfc from '@tensorflow/tfjs-core';
 import type { GroupEntry, GroupStep, UpdateEngine } from '../engine.js';
 import { opsEngine } from '../ops.js';
@@ -64,16 +67,28 @@ function updateEntry(backend: WebGlBackend, { rule }: GroupStep, entry: GroupEnt
     if (name === 'g') return entry.grad;
     return entry.slots[rule.slotNames.indexOf(name)]!;
   };
-  // Every program of the variable runs before any result is assigned: each reads the old values.
+  const programs = targets.map((target) => updateProgram(rule, target, entry.param.shape, packed));
+  // An input whose texture has the other layout (a bias gradient made by a reduction is unpacked)
+  // would be converted by tfjs for each program that reads it, a draw each: convert it once.
+  const converted = new Map<string, tfc.TensorInfo>();
   const results: tfc.TensorInfo[] = [];
   try {
-    for (const target of targets) {
-      const { program, inputs } = updateProgram(rule, target, entry.param.shape, packed);
-      results.push(backend.runWebGLProgram(program, inputs.map(tensorOf), 'float32', uniforms, true));
+    for (const name of new Set(programs.flatMap((p) => p.inputs))) {
+      const data = backend.texData.get(tensorOf(name).dataId);
+      const readers = programs.filter((p) => p.inputs.includes(name)).length;
+      if (readers > 1 && data?.texture != null && !!data.isPacked !== packed) {
+        converted.set(name, packed ? backend.packTensor(tensorOf(name)) : backend.unpackTensor(tensorOf(name)));
+      }
+    }
+    // Every program of the variable runs before any result is assigned: each reads the old values.
+    for (const { program, inputs } of programs) {
+      results.push(backend.runWebGLProgram(program, inputs.map((n) => converted.get(n) ?? tensorOf(n)), 'float32', uniforms, true));
     }
   } catch (e) {
-    for (const r of results) tfc.engine().makeTensorFromTensorInfo(r).dispose();
+    for (const r of results) backend.disposeIntermediateTensorInfo(r);
     throw e;
+  } finally {
+    for (const c of converted.values()) backend.disposeIntermediateTensorInfo(c);
   }
   targets.forEach((target, k) => {
     const fresh = tfc.engine().makeTensorFromTensorInfo(results[k]!);
