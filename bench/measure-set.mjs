@@ -29,8 +29,9 @@ export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return 
  *   release: () => void, called when an optimizer is done (frees engine caches such as WebGPU arenas)
  *   engines: more grouped impls, {name: engine object}, e.g. a fused engine with other options ('grouped-fused-…')
  *   floors:  more bare impls, {name ('floor-…'): (params, sizes) => impl}, sizes: each variable's element count
+ *   options: more options of every grouped optimizer (e.g. {globalClipnorm: 1}); rows then name them in `paramSet`
  */
-export async function measureSet({ setName, plan, floor, copyMs, count = () => null, release = () => {}, engines = {}, floors = {} }) {
+export async function measureSet({ setName, plan, floor, copyMs, count = () => null, release = () => {}, engines = {}, floors = {}, options = {} }) {
   const specs = PARAM_SETS[setName]();
   const params = paramCount(specs);
   const gbPerS = (ms) => (params * BYTES_PER_PARAM) / (ms * 1e6);
@@ -41,9 +42,9 @@ export async function measureSet({ setName, plan, floor, copyMs, count = () => n
   const grads = specs.map((s, i) => tf.randomNormal(s.shape, 0, 0.01, 'float32', 1000 + i));
   const makers = {
     stock: () => tf.train.adam(1e-3),
-    'grouped-ops': (groups) => new GroupedOptimizer('adam', groups, { learningRate: 1e-3, engine: 'ops' }),
-    'grouped-fused': (groups) => new GroupedOptimizer('adam', groups, { learningRate: 1e-3, engine: 'fused' }),
-    ...Object.fromEntries(Object.entries(engines).map(([name, engine]) => [name, (groups) => new GroupedOptimizer('adam', groups, { learningRate: 1e-3, engine })])),
+    'grouped-ops': (groups) => new GroupedOptimizer('adam', groups, { learningRate: 1e-3, engine: 'ops', ...options }),
+    'grouped-fused': (groups) => new GroupedOptimizer('adam', groups, { learningRate: 1e-3, engine: 'fused', ...options }),
+    ...Object.fromEntries(Object.entries(engines).map(([name, engine]) => [name, (groups) => new GroupedOptimizer('adam', groups, { learningRate: 1e-3, engine, ...options })])),
   };
   const impls = {};
   for (const [impl, make] of Object.entries(makers)) {
@@ -97,7 +98,8 @@ export async function measureSet({ setName, plan, floor, copyMs, count = () => n
   const copyGbPerS = gbPerS(Math.min(copyBefore, await copyMs(params)));
   const rows = [];
   for (const impl of [...Object.keys(makers), 'floor', ...Object.keys(floors)]) {
-    const row = { paramSet: setName, variables: specs.length, params, impl, groups: impl.startsWith('grouped') ? GROUP_COUNT : 1 };
+    const named = Object.entries(options).map(([k, v]) => `${k} ${v}`).join(', ');
+    const row = { paramSet: named ? `${setName} + ${named}` : setName, variables: specs.length, params, impl, groups: impl.startsWith('grouped') ? GROUP_COUNT : 1 };
     if (!impls[impl]) {
       rows.push({ ...row, msPerStep: null, dispatchesPerStep: null, gbPerS: null, copyGbPerS, skipped: plan.skip[impl] });
       continue;

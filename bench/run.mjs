@@ -3,7 +3,7 @@
 // parameter set. One process per backend (bench/worker.mjs). Prints a table and saves the rows in
 // bench/results.json (bench/results-file.mjs: rows of backends and sets not run stay): rows
 // {backend, adapter, paramSet, impl, groups, msPerStep, dispatchesPerStep, gbPerS, copyGbPerS, ...}.
-//   node bench/run.mjs [--backends=cpu,wasm,webgpu] [--sets=vit-ti,vit-b,tiny-2000]
+//   node bench/run.mjs [--backends=cpu,wasm,webgpu] [--sets=vit-ti,vit-b,tiny-2000,vit-ti-clip]
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { swiftshaderEnv } from '../scripts/swiftshader-env.mjs';

@@ -1,9 +1,11 @@
 // One backend's share of the benchmark, run in its own process by bench/run.mjs (tfjs backends are
 // process-global). Prints one `ROW {json}` line per result.
-//   node bench/worker.mjs <cpu|wasm|webgpu> [paramSet,...]
+//   node bench/worker.mjs <cpu|wasm|webgpu> [set,...]   (sets: the keys of PLAN)
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { webgpuEngine } from '../dist/src/engines/webgpu/engine.js';
+import { cpuEngine } from '../dist/src/engines/cpu.js';
+import { wasmEngine } from '../dist/src/engines/wasm.js';
 import { useBackend, releaseWebGpu } from '../dist/test/support/backend.js';
 import { PARAM_SETS } from './param-sets.mjs';
 import { BYTES_PER_PARAM, measureSet, median } from './measure-set.mjs';
@@ -13,6 +15,7 @@ import { wasmSimdFloor } from './wasm-simd-floor.mjs';
 const backendName = process.argv[2];
 const only = process.argv[3]?.split(',');
 
+const NO_CLIP = { stock: 'stock tfjs has no clipping option' };
 // Steps per impl and set (bench/measure-set.mjs times them); `skip`: impls a backend cannot run, and why.
 const PLAN = {
   'vit-ti': { warmup: 2, slowSteps: 5, fastSteps: 10 },
@@ -25,7 +28,12 @@ const PLAN = {
     },
   },
   'tiny-2000': { warmup: 2, slowSteps: 3, fastSteps: 9 },
+  // ViT-Ti with globalClipnorm 1 (it clips: the random gradients' norm is about 23): the clip as tfjs ops
+  // before the ops update ('grouped-ops') and before the fused update ('grouped-fused-ops-clip', the
+  // fused engine without runClipped), and fused into it ('grouped-fused').
+  'vit-ti-clip': { set: 'vit-ti', options: { globalClipnorm: 1 }, warmup: 2, slowSteps: 5, fastSteps: 10, skip: { cpu: NO_CLIP, wasm: NO_CLIP, webgpu: NO_CLIP } },
 };
+const FUSED = { cpu: cpuEngine, wasm: wasmEngine, webgpu: webgpuEngine };
 
 await useBackend(backendName);
 let dispatches = 0;
@@ -57,11 +65,15 @@ async function copyCeiling(params) {
   return median(ms.slice(2));
 }
 
-for (const setName of Object.keys(PARAM_SETS)) {
-  if (only && !only.includes(setName)) continue;
-  const { skip, ...plan } = PLAN[setName];
+for (const name of Object.keys(PLAN)) {
+  if (only && !only.includes(name)) continue;
+  const { skip, set, options, ...plan } = PLAN[name];
+  const setName = set ?? name;
+  if (!PARAM_SETS[setName]) continue;
   const rows = await measureSet({
     setName,
+    options,
+    engines: options ? { 'grouped-fused-ops-clip': { name: backendName, run: (step) => FUSED[backendName].run(step) } } : {},
     plan: { ...plan, skip: skip?.[backendName] },
     floor: (params) => (backendName === 'webgpu' ? webgpuFloor(tf.backend().device, tf.backend().adapterInfo, params) : wasmSimdFloor(params)),
     copyMs: copyCeiling,

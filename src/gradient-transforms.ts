@@ -5,9 +5,12 @@
 //   globalClipnorm every gradient of the step scaled by one factor from their global norm, as
 //                  PyTorch's clip_grad_norm_: factor = min(1, c / (‖all‖ + 1e-6)).
 // The global norm is taken over the raw gradients, before any group's lrScale (which multiplies the
-// update, never the gradient). Everything here runs as tfjs ops, on every backend.
+// update, never the gradient). clipGradients runs them as tfjs ops, on every backend: the reference,
+// and what runs where the engine does not clip inside its fused update (see stepClip, and the
+// engines' runClipped: cpu and wasm fuse all three, webgpu clipvalue and globalClipnorm).
 import * as tfc from '@tensorflow/tfjs-core';
 import { describeValue } from './checks.js';
+import type { StepClip } from './engines/engine.js';
 
 export interface ClipOptions {
   clipnorm: number | null;
@@ -40,6 +43,14 @@ export function clipsAnything(clip: ClipOptions): boolean {
   return clip.clipnorm !== null || clip.clipvalue !== null || clip.globalClipnorm !== null;
 }
 
+/** The clipping option that is on, as an engine's runClipped takes it (null: none); `grads`: every gradient of the step, unclipped. */
+export function stepClip(clip: ClipOptions, grads: readonly tfc.Tensor[]): StepClip | null {
+  if (clip.clipvalue !== null) return { kind: 'clipvalue', value: clip.clipvalue };
+  if (clip.clipnorm !== null) return { kind: 'clipnorm', value: clip.clipnorm };
+  if (clip.globalClipnorm !== null) return { kind: 'globalClipnorm', value: clip.globalClipnorm, grads };
+  return null;
+}
+
 /** The clipped gradients, in order: new tensors the caller disposes (or the inputs themselves when nothing clips). */
 export function clipGradients(grads: readonly tfc.Tensor[], clip: ClipOptions): tfc.Tensor[] {
   if (!clipsAnything(clip) || grads.length === 0) return [...grads];
@@ -58,10 +69,19 @@ export function clipGradients(grads: readonly tfc.Tensor[], clip: ClipOptions): 
   });
 }
 
+/**
+ * Inputs per addN: tfjs's WebGPU AddN binds every input as a storage buffer, and its device allows 8
+ * per shader (7 inputs and the output); with more the pipeline is invalid and the sum wrong.
+ */
+const ADD_N_INPUTS = 7;
+
 /** sqrt(Σ over every gradient of Σ g²): one scalar tensor. */
 export function globalNorm(grads: readonly tfc.Tensor[]): tfc.Scalar {
   return tfc.tidy(() => {
     const squares = grads.map((g) => tfc.sum(tfc.square(g)));
-    return tfc.sqrt(squares.length === 1 ? squares[0]! : tfc.addN(squares)) as tfc.Scalar;
+    // The running total first in each addN after the first: the same additions, in the same order, as one addN of all.
+    let total = squares.length === 1 ? squares[0]! : tfc.addN(squares.slice(0, ADD_N_INPUTS));
+    for (let i = ADD_N_INPUTS; i < squares.length; i += ADD_N_INPUTS - 1) total = tfc.addN([total, ...squares.slice(i, i + ADD_N_INPUTS - 1)]);
+    return tfc.sqrt(total) as tfc.Scalar;
   });
 }

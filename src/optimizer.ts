@@ -10,12 +10,12 @@ import { GroupLookup, defineGroups, type GroupDefinition, type GroupSpec } from 
 import { ParamGroup, baseRateAt } from './param-group.js';
 import { SlotStore, type NamedTensor } from './slots.js';
 import { checkLearningRate, checkOptions, resolveDefaultGroup, type GroupedOptimizerOptions, type TrainingOptions } from './optimizer-options.js';
-import { clipGradients } from './gradient-transforms.js';
+import { clipGradients, stepClip } from './gradient-transforms.js';
 import { ACCUMULATOR_SLOT, accumulate, isUpdateStep, takeMean, updatesBefore } from './accumulation.js';
 import { AVERAGE_SLOT, overwritesAfter, updateAverage, writeAverages } from './ema.js';
 import { decodeSpec, encodeSpec, groupSpecsOf, learningRateOf, savedLearningRate } from './saved-config.js';
 import { selectEngine, type EngineChoice } from './engines/select.js';
-import type { GroupEntry } from './engines/engine.js';
+import type { GroupEntry, GroupStep } from './engines/engine.js';
 import type { SlotSpec } from './rules/rule.js';
 import type { LearningRate } from './schedules.js';
 
@@ -115,9 +115,17 @@ export class GroupedOptimizer extends tfc.Optimizer {
     const own = (t: tfc.Tensor) => (owned[owned.length] = t);
     try {
       const floats = items.map(({ tensor }) => (tensor.dtype === 'float32' ? tensor : own(tfc.cast(tensor, 'float32'))));
-      const grads = clipGradients(floats, this.training);
-      grads.forEach((g, i) => { if (g !== floats[i]) own(g); });
-      const updated: tfc.Variable[] = [];
+      // The clip inside the engine's fused update where it has one (runClipped). Not when
+      // accumulating: Keras clips each step's gradients before they are added up, which the ops do.
+      const fusedClip = cycle === 1 && engine.runClipped ? stepClip(this.training, floats) : null;
+      const clip = (gs: readonly tfc.Tensor[]) => {
+        const clipped = clipGradients(gs, this.training);
+        clipped.forEach((g, i) => { if (g !== gs[i]) own(g); });
+        return clipped;
+      };
+      const grads = fusedClip ? floats : clip(floats);
+      const steps: GroupStep[] = [];
+      const gradIndex = new Map<GroupEntry, number>();
       for (const plan of plans) {
         if (!plan || plan.entries.length === 0) continue;
         const entries: GroupEntry[] = plan.entries.map(({ variable, index }) => {
@@ -127,11 +135,17 @@ export class GroupedOptimizer extends tfc.Optimizer {
             if (!updating) accumulate(accumulator!, grad);
             else grad = own(takeMean(accumulator!, grad, cycle));
           }
-          return { param: variable, grad, slots: this.slots.slotsOf(variable, plan.rule, (slot) => (typeof slot.init === 'number' ? slot.init : (this.hyperparameters[slot.init] as number))) };
+          const entry = { param: variable, grad, slots: this.slots.slotsOf(variable, plan.rule, (slot) => (typeof slot.init === 'number' ? slot.init : (this.hyperparameters[slot.init] as number))) };
+          gradIndex.set(entry, index);
+          return entry;
         });
-        if (!updating) continue;
-        engine.run({ rule: plan.rule, scalars: plan.scalars, entries });
-        updated.push(...entries.map((e) => e.param));
+        steps.push({ rule: plan.rule, scalars: plan.scalars, entries });
+      }
+      const updated = updating ? steps.flatMap((s) => s.entries.map((e) => e.param)) : [];
+      if (updating && !(fusedClip && engine.runClipped!(steps, fusedClip))) {
+        // No fused clip, or the engine declined it (having changed nothing): clip with ops, then update.
+        const clipped = fusedClip ? clip(floats) : grads;
+        for (const s of steps) engine.run(fusedClip ? { ...s, entries: s.entries.map((e) => ({ ...e, grad: clipped[gradIndex.get(e)!]! })) } : s);
       }
       if (useEma && updating) {
         // A new average starts as a copy of the updated variable (Keras: the first update copies).

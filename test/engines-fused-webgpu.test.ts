@@ -5,17 +5,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
-import { GroupedOptimizer } from '../src/index.js';
+import { GroupedOptimizer, type UpdateEngine } from '../src/index.js';
 import { createWebGpuEngine, webgpuEngine } from '../src/engines/webgpu/engine.js';
 import { kernelShapeFor } from '../src/engines/webgpu/kernel.js';
 import { read, releaseWebGpu, useBackend } from './support/backend.js';
-import { RULE_CASES, assertSameTraining, defineEquivalenceTests, defineSafetyTests, makeProblem, trainGroups } from './support/fused-cases.js';
+import { maxRelativeDifference } from './support/rule-cases.js';
+import { CLIP_STEPS, RULE_CASES, assertSameTraining, countingFusedEngine, defineClipTests, defineEquivalenceTests, defineSafetyTests, makeProblem, trainGroups } from './support/fused-cases.js';
 
 await useBackend('webgpu');
 // Small tensors would otherwise run on the CPU; the GPU must do the work under test.
 tf.env().set('WEBGPU_CPU_FORWARD', false);
 
-interface Prototypes { GPUComputePassEncoder: { prototype: { dispatchWorkgroups(...a: number[]): void } }; GPUDevice: { prototype: { createComputePipeline(d: object): object } } }
+interface Prototypes {
+  GPUComputePassEncoder: { prototype: { dispatchWorkgroups(...a: number[]): void } };
+  GPUDevice: { prototype: { createComputePipeline(d: object): object } };
+  GPUBuffer: { prototype: { mapAsync(...a: unknown[]): Promise<void> } };
+}
 const gpu = globalThis as unknown as Prototypes;
 let dispatches = 0;
 const dispatch = gpu.GPUComputePassEncoder.prototype.dispatchWorkgroups;
@@ -30,11 +35,20 @@ gpu.GPUDevice.prototype.createComputePipeline = function (this: unknown, d: obje
   return createComputePipeline.call(this, d);
 };
 
+// Reads back to the CPU: every read of GPU data (tfjs's data(), a staging buffer) maps a buffer.
+let mapped = 0;
+const mapAsync = gpu.GPUBuffer.prototype.mapAsync;
+gpu.GPUBuffer.prototype.mapAsync = function (this: unknown, ...args: unknown[]) {
+  mapped++;
+  return mapAsync.apply(this, args);
+};
+
 interface BufferManager { getNumUsedBuffers(): number; getNumFreeBuffers(): number; numBytesAllocated: number }
 const bufferManager = () => (tf.backend() as unknown as { bufferManager: BufferManager }).bufferManager;
 
 defineEquivalenceTests('webgpu');
 defineSafetyTests('webgpu', { leakSteps: 1000 });
+defineClipTests('webgpu', webgpuEngine, ['clipvalue', 'globalClipnorm']);
 
 test('webgpu: a 60-variable model steps in at most 2 dispatches per group (ops path: over 10 per variable)', () => {
   const shapes = Array.from({ length: 60 }, (_, i) => [i % 3 === 0 ? 1 : 17 + 31 * i]);
@@ -57,6 +71,61 @@ test('webgpu: a 60-variable model steps in at most 2 dispatches per group (ops p
   assert.ok(ops >= 600, `the ops path should dispatch per variable (${ops} per step): is counting working?`);
   assert.ok(fused <= 2 * 4, `fused: ${fused} dispatches per step for 4 groups`);
   assert.ok(fused >= 4, `fused: ${fused} dispatches per step: every group must run`);
+});
+
+test('webgpu: with globalClipnorm a step is groups + 2 dispatches (at most 2 x groups + 1), reads nothing back, and equals ops on 60 variables', async () => {
+  const shapes = Array.from({ length: 60 }, (_, i) => [i % 3 === 0 ? 1 : 17 + 31 * i]);
+  const count = async (engine: 'ops' | 'fused' | UpdateEngine) => {
+    const p = makeProblem(shapes, `clip-dispatch-${typeof engine === 'string' ? engine : 'ops-clip'}`);
+    const groups = [0, 1, 2, 3].map((g) => ({ params: p.vars.filter((_, i) => i % 4 === g), lrScale: 0.5 ** g, weightDecay: g === 0 ? 0 : 0.01 }));
+    // SGD: the update is proportional to the factor (Adam would hide a wrong one: it is scale-invariant).
+    const optimizer = new GroupedOptimizer('sgd', groups, { learningRate: 1, globalClipnorm: 1, engine });
+    const grads = p.vars.map((v, i) => ({ name: v.name, tensor: tf.fill(v.shape, 1 + (i % 5)) }));
+    optimizer.applyGradients(grads); // first step: slots are created (fills are dispatches too)
+    const [dispatchesBefore, mappedBefore] = [dispatches, mapped];
+    for (let t = 0; t < 3; t++) optimizer.applyGradients(grads);
+    const perStep = (dispatches - dispatchesBefore) / 3;
+    const reads = mapped - mappedBefore;
+    const values = await Promise.all(p.vars.map(async (v) => (await read(v)).slice()));
+    optimizer.dispose();
+    tf.dispose(grads.map((g) => g.tensor));
+    p.dispose();
+    return { perStep, reads, values };
+  };
+  const fused = await count('fused');
+  // The fused update with the clip as tfjs ops before it (what every engine without runClipped gets).
+  const opsClip = await count({ name: 'webgpu', run: (step) => webgpuEngine.run(step) });
+  const ops = await count('ops');
+  assert.is(fused.perStep, 4 + 2, 'fused clip: dispatches per step for 4 groups (one per group, one norm, one combine)');
+  assert.ok(fused.perStep <= 2 * 4 + 1);
+  assert.is(fused.reads, 0, 'the fused step must not read anything back to the CPU');
+  assert.ok(opsClip.perStep > 60 * 2, `the ops clip should dispatch per variable (${opsClip.perStep} per step): is counting working?`);
+  // 60 squared norms to add: more than one tfjs AddN can bind on WebGPU (see gradient-transforms.ts).
+  for (const [label, other] of [['ops', ops], ['fused update + ops clip', opsClip]] as const) {
+    other.values.forEach((expected, i) => {
+      const diff = maxRelativeDifference(fused.values[i]!, expected);
+      assert.ok(diff <= 1e-5, `variable ${i}: fused clip and ${label} differ by ${diff.toExponential(2)}`);
+    });
+  }
+  console.log(`    dispatches per step, 60 variables in 4 groups, globalClipnorm: ops ${ops.perStep}, fused update + ops clip ${opsClip.perStep}, fused clip ${fused.perStep}`);
+});
+
+test('webgpu: globalClipnorm over a norm arena cut into chunks equals the ops path', async () => {
+  // One segment of 4096 bytes holds 1024 gradient elements: the table's 2,000 make 2 norm chunks,
+  // and the groups' arenas are cut too (as in the chunk test above).
+  const engine = createWebGpuEngine({ maxBindingBytes: 4096 });
+  const chunked = countingFusedEngine(engine);
+  try {
+    for (const label of ['sgd', 'adamw']) {
+      const rc = RULE_CASES.find((r) => r.label === label)!;
+      const ops = await trainGroups(rc, 'ops', CLIP_STEPS, { globalClipnorm: 50 });
+      const fused = await trainGroups(rc, chunked, CLIP_STEPS, { globalClipnorm: 50 });
+      assertSameTraining(fused, ops);
+    }
+    assert.is(chunked.fused, 2 * CLIP_STEPS, 'every step fused');
+  } finally {
+    engine.releaseArenas();
+  }
 });
 
 test('webgpu: GPU buffers (tfjs pool and arenas) do not grow from step 10 to step 1000', () => {

@@ -1,4 +1,5 @@
-// Clipping, gradient accumulation and the moving average, alone and together, with several groups:
+// Clipping, gradient accumulation and the moving average, alone and together, with several groups
+// (and each clip option with every rule):
 // the grouped optimizer (minimize, as a training loop calls it; ops and fused engines; cpu, wasm and
 // WebGPU on SwiftShader) follows a float64 reference of Keras 3's order
 // (test/support/reference-training.ts), and a checkpoint taken mid-cycle (getWeights -> a new
@@ -8,7 +9,8 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs';
 import { GroupedOptimizer } from '../src/index.js';
 import { read, releaseWebGpu, useBackend, type BackendName } from './support/backend.js';
-import { initialValues, maxRelativeDifference, quadratic, quadraticGradient, type Quadratic } from './support/rule-cases.js';
+import { RULE_CASES, initialValues, maxRelativeDifference, quadratic, quadraticGradient, type Quadratic } from './support/rule-cases.js';
+import { CLIP_CASES } from './support/fused-cases.js';
 import { referenceStep, startState, type ReferenceOptions } from './support/reference-training.js';
 
 const STEPS = 24;
@@ -20,7 +22,11 @@ const GROUPS = [
 ];
 const start = (i: number) => initialValues(GROUPS[i]!.size, 10 + i).map((x) => x + 2);
 
-interface Case { label: string; rule: string; lr: number; hyper: Record<string, number | boolean>; options: ReferenceOptions }
+interface Case {
+  label: string; rule: string; lr: number; hyper: Record<string, number | boolean>; options: ReferenceOptions;
+  /** The rule's options of the grouped optimizer, where they are not the defaults. */
+  ruleOptions?: Record<string, unknown>;
+}
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
 const ADAMW = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 const CASES: Case[] = [
@@ -36,6 +42,10 @@ const CASES: Case[] = [
   { label: 'adam ema 0.9', rule: 'adam', lr: 0.05, hyper: ADAM, options: { useEma: true, emaMomentum: 0.9 } },
   { label: 'sgd ema 0.8 overwrite every 5, accumulation 2, clipnorm 3', rule: 'sgd', lr: 0.05, hyper: {}, options: { useEma: true, emaMomentum: 0.8, emaOverwriteFrequency: 5, gradientAccumulationSteps: 2, clipnorm: 3 } },
 ];
+// Each clip option with every rule (the clipped gradient feeds each rule's own math, L2 decay line included).
+const CLIP_CASES_BY_RULE: Case[] = CLIP_CASES.flatMap((clip) => RULE_CASES.map((rc) => ({
+  label: `${rc.label} ${clip.label}`, rule: rc.rule, lr: rc.learningRate, hyper: rc.reference, options: clip.options, ruleOptions: rc.options,
+})));
 
 interface Run { params: Float32Array[]; averages: Float32Array[] }
 
@@ -44,7 +54,7 @@ async function runGrouped(c: Case, engine: 'ops' | 'fused', problems: Quadratic[
   const cs = problems.map((q) => tf.tensor1d(Float32Array.from(q.c)));
   const targets = problems.map((q) => tf.tensor1d(Float32Array.from(q.target)));
   let optimizer = new GroupedOptimizer(c.rule, GROUPS.map((g, i) => ({ params: [vars[i]!], lrScale: g.lrScale, weightDecay: g.weightDecay })), {
-    learningRate: c.lr, engine, ...(c.rule === 'momentum' ? { momentum: 0.9 } : {}), ...c.options,
+    learningRate: c.lr, engine, ...(c.ruleOptions ?? (c.rule === 'momentum' ? { momentum: 0.9 } : {})), ...c.options,
   });
   for (let step = 0; step < STEPS; step++) {
     if (step === checkpointAt) {
@@ -76,11 +86,12 @@ function runReference(c: Case, problems: Quadratic[], options: ReferenceOptions)
   return s;
 }
 
-function trainingOptionsSuite(backend: BackendName, cases: readonly Case[]) {
-  const test = suite(`training options on ${backend}`);
+/** `resume`: also check that a checkpoint taken at step 7 resumes bit for bit. */
+function trainingOptionsSuite(backend: BackendName, cases: readonly Case[], { resume = true } = {}) {
+  const test = suite(`training options on ${backend}${resume ? '' : ' (no checkpoints)'}`);
   test.before(() => useBackend(backend));
   for (const c of cases) {
-    test(`${c.label}: ops and fused follow the float64 reference; a mid-cycle checkpoint resumes bit for bit`, async () => {
+    test(`${c.label}: ops and fused follow the float64 reference${resume ? '; a mid-cycle checkpoint resumes bit for bit' : ''}`, async () => {
       const problems = GROUPS.map((g, i) => quadratic(g.size, 20 + i));
       const expected = runReference(c, problems, c.options);
       const plain = runReference(c, problems, {});
@@ -97,6 +108,7 @@ function trainingOptionsSuite(backend: BackendName, cases: readonly Case[]) {
             assert.ok(avgDiff <= 2e-5, `${engine}, group ${i}: the average differs by ${avgDiff.toExponential(2)}`);
           }
         });
+        if (!resume) continue;
         // 7 steps: inside a cycle of 2, 3 or 4 steps, with accumulated gradients pending.
         const resumed = await runGrouped(c, engine, problems, 7);
         GROUPS.forEach((_, i) => {
@@ -109,8 +121,9 @@ function trainingOptionsSuite(backend: BackendName, cases: readonly Case[]) {
   return test;
 }
 
-trainingOptionsSuite('cpu', CASES).run();
-trainingOptionsSuite('wasm', CASES).run();
-// WebGPU on SwiftShader is slow: the cases that combine every option.
+trainingOptionsSuite('cpu', [...CASES, ...CLIP_CASES_BY_RULE]).run();
+trainingOptionsSuite('wasm', [...CASES, ...CLIP_CASES_BY_RULE]).run();
+// WebGPU on SwiftShader is slow: the cases that combine every option, and the clip options it fuses with every rule.
 trainingOptionsSuite('webgpu', CASES.filter((c) => c.label.includes('+') || c.label.includes(','))).run();
+trainingOptionsSuite('webgpu', CLIP_CASES_BY_RULE.filter((c) => c.options.clipnorm === undefined), { resume: false }).run();
 process.on('beforeExit', () => { if ((globalThis as { navigator?: unknown }).navigator) releaseWebGpu(); });

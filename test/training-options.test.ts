@@ -29,6 +29,7 @@ function clippedBySgd(grads: number[][], lrScales: number[], options: Record<str
 // The group's lrScale (0.5 on the second) multiplies the update, after the norm is taken.
 const HAND_TABLE: Array<{ label: string; grads: number[][]; lrScales: number[]; options: Record<string, unknown>; expected: number[][] }> = [
   { label: 'globalClipnorm 6.5 (PyTorch clip_grad_norm_)', grads: [[3, 4], [12]], lrScales: [1, 0.5], options: { globalClipnorm: 6.5 }, expected: [[1.4999998846153935, 1.999999846153858], [0.5 * 5.999999538461574]] },
+  { label: 'globalClipnorm 6.5, the second group at lrScale 0: its gradient still counts in the norm', grads: [[3, 4], [12]], lrScales: [1, 0], options: { globalClipnorm: 6.5 }, expected: [[1.4999998846153935, 1.999999846153858], [0]] },
   { label: 'globalClipnorm 20: below the norm, unchanged', grads: [[3, 4], [12]], lrScales: [1, 0.5], options: { globalClipnorm: 20 }, expected: [[3, 4], [6]] },
   { label: 'clipnorm 1 (Keras clip_by_norm): each to its own norm', grads: [[3, 4], [12], [0.3, 0.4]], lrScales: [1, 1, 1], options: { clipnorm: 1 }, expected: [[0.6, 0.8], [1], [0.3, 0.4]] },
   { label: 'clipvalue 1: elementwise', grads: [[3, -4, 0.5], [-0.25]], lrScales: [1, 1], options: { clipvalue: 1 }, expected: [[1, -1, 0.5], [-0.25]] },

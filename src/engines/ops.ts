@@ -16,6 +16,7 @@ const tensorArithmetic: Arithmetic<Value> = {
   sqrt: (a) => (typeof a === 'number' ? Math.sqrt(a) : tfc.sqrt(a)),
   abs: (a) => (typeof a === 'number' ? Math.abs(a) : tfc.abs(a)),
   max: (a, b) => (typeof a === 'number' && typeof b === 'number' ? Math.max(a, b) : tfc.maximum(a, b)),
+  min: (a, b) => (typeof a === 'number' && typeof b === 'number' ? Math.min(a, b) : tfc.minimum(a, b)),
 };
 
 export const opsEngine: UpdateEngine = {

@@ -2,7 +2,7 @@
 // updates p and the slots in place in a given WebAssembly.Memory: the wasm engine runs it on the
 // tfjs wasm backend's own heap, where the JS loop (js-kernel.ts) reads and writes Float32Array views.
 // It is compiled from the same statements as the JS loop, op for op, and every f32x4 op (+ - * /
-// sqrt abs neg max) is an IEEE float32 op rounded once, as the JS loop rounds each op with
+// sqrt abs neg max min) is an IEEE float32 op rounded once, as the JS loop rounds each op with
 // Math.fround: so both give the same bits, and the SIMD function is only faster (~8x on ViT-Ti).
 // Elements past the last multiple of 4 are left to the JS loop by the caller.
 import type { Expr } from '../rules/expression.js';
@@ -44,7 +44,7 @@ const OP = {
 } as const;
 const simd = (op: number): number[] => [0xfd, ...leb(op)];
 const V128_LOAD = 0x00, V128_STORE = 0x0b, I8X16_SPLAT = 0x0f, F32X4_SPLAT = 0x13;
-const F32X4: Record<string, number> = { '+': 0xe4, '-': 0xe5, '*': 0xe6, '/': 0xe7, sqrt: 0xe3, abs: 0xe0, neg: 0xe1, max: 0xe9 };
+const F32X4: Record<string, number> = { '+': 0xe4, '-': 0xe5, '*': 0xe6, '/': 0xe7, sqrt: 0xe3, abs: 0xe0, neg: 0xe1, min: 0xe8, max: 0xe9 };
 const ALIGN_4 = [2, 0]; // memarg: 2^2-byte alignment, offset 0
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
 

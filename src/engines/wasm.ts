@@ -1,7 +1,9 @@
 // wasm backend: the rule's math compiled to WebAssembly SIMD (wasm-simd-kernel.ts) and run on the
 // backend's own heap, 4 elements per instruction; the elements past the last multiple of 4, and
 // everything where SIMD or the heap's memory is not available, go through the same fused JS loop
-// as cpu over Float32Array views of the heap. Both give the same bits.
+// as cpu over Float32Array views of the heap. Both give the same bits. Clipping (runClipped): all
+// three options inside the kernel (src/rules/clip.ts); the norms come first, from the backend's own
+// Square and Sum kernels (clip-factors.ts).
 //
 // In place, and then the backend is told: the wasm backend keeps state derived from a tensor's data
 // keyed by its tensor id (XNNPACK's packed matMul and conv weights), which an in-place write alone
@@ -11,6 +13,8 @@
 // ms for the stale in-place write; on 2,000 tiny variables 7.3, 14.9 and 4.6 ms.
 import * as tfc from '@tensorflow/tfjs-core';
 import type { GroupStep, UpdateEngine } from './engine.js';
+import type { CompiledRule } from '../rules/rule.js';
+import { backendSumOfSquares, clipScalarsOf, clippedRule, globalClipFactor } from './clip-factors.js';
 import { jsKernel } from './js-kernel.js';
 import { simdKernel } from './wasm-simd-kernel.js';
 import { ensureOwnData } from './in-place.js';
@@ -41,28 +45,47 @@ function heapMemory(backend: WasmBackend): WebAssembly.Memory | null {
 
 export const wasmEngine: UpdateEngine = {
   name: 'wasm',
-  run({ rule, scalars, entries }: GroupStep) {
+  run(step: GroupStep) {
     const backend = tfc.backend() as unknown as WasmBackend;
     // Data stored as another dtype than the tensor says (a cast that relabels int32 data): the portable path.
-    if (entries.some(({ param, grad, slots }) => [param, grad, ...slots].some((t) => backend.dataIdMap.get(t.dataId).dtype !== 'float32'))) {
-      opsEngine.run({ rule, scalars, entries });
+    if (!allFloat32(backend, step.entries.flatMap(({ param, grad, slots }) => [param, grad, ...slots]))) {
+      opsEngine.run(step);
       return;
     }
-    const view = (t: tfc.TensorInfo) => backend.typedArrayFromHeap(t);
-    const kernel = jsKernel(rule);
-    const memory = heapMemory(backend);
-    const simd = memory ? simdKernel(rule, memory) : null;
-    const scalarArgs = rule.scalarNames.map((s) => scalars[s]!);
-    for (const { param, grad, slots } of entries) {
-      // Allocations may grow the heap, which detaches older views: take views and offsets after them.
-      ensureOwnData(param, () => view(param));
-      for (const s of slots) ensureOwnData(s, () => view(s));
-      const p = view(param), g = view(grad), s = slots.map(view);
-      const n4 = simd ? p.length >>> 2 : 0;
-      if (n4 > 0) simd!(p.byteOffset, p.byteOffset, g.byteOffset, ...s.map((a) => a.byteOffset), n4, ...scalarArgs);
-      const done = n4 * 4;
-      if (done < p.length) kernel(p.subarray(done), g.subarray(done), s.map((a) => a.subarray(done)), scalars);
-      invalidate(backend, param, p.length);
+    runGroup(backend, step.rule, step.entries, () => step.scalars);
+  },
+  runClipped(steps, clip) {
+    const backend = tfc.backend() as unknown as WasmBackend;
+    const tensors = steps.flatMap((s) => s.entries.flatMap(({ param, grad, slots }) => [param, grad, ...slots]));
+    if (!allFloat32(backend, clip.kind === 'globalClipnorm' ? [...tensors, ...clip.grads] : tensors)) return false;
+    const global = clip.kind === 'globalClipnorm' && steps.length > 0 ? globalClipFactor(clip.value, clip.grads.map((g) => backendSumOfSquares(g))) : 1;
+    for (const step of steps) {
+      runGroup(backend, clippedRule(step.rule, clip), step.entries, (i) => ({ ...step.scalars, ...clipScalarsOf(clip, global, () => backendSumOfSquares(step.entries[i]!.grad)) }));
     }
+    return true;
   },
 };
+
+function allFloat32(backend: WasmBackend, tensors: readonly tfc.TensorInfo[]): boolean {
+  return tensors.every((t) => backend.dataIdMap.get(t.dataId).dtype === 'float32');
+}
+
+/** Runs `rule` over the entries in place, one kernel call per variable with its scalars `scalarsOf(i)`. */
+function runGroup(backend: WasmBackend, rule: CompiledRule, entries: GroupStep['entries'], scalarsOf: (entry: number) => Readonly<Record<string, number>>) {
+  const view = (t: tfc.TensorInfo) => backend.typedArrayFromHeap(t);
+  const kernel = jsKernel(rule);
+  const memory = heapMemory(backend);
+  const simd = memory ? simdKernel(rule, memory) : null;
+  entries.forEach(({ param, grad, slots }, i) => {
+    const scalars = scalarsOf(i);
+    // Allocations may grow the heap, which detaches older views: take views and offsets after them.
+    ensureOwnData(param, () => view(param));
+    for (const s of slots) ensureOwnData(s, () => view(s));
+    const p = view(param), g = view(grad), s = slots.map(view);
+    const n4 = simd ? p.length >>> 2 : 0;
+    if (n4 > 0) simd!(p.byteOffset, p.byteOffset, g.byteOffset, ...s.map((a) => a.byteOffset), n4, ...rule.scalarNames.map((n) => scalars[n]!));
+    const done = n4 * 4;
+    if (done < p.length) kernel(p.subarray(done), g.subarray(done), s.map((a) => a.subarray(done)), scalars);
+    invalidate(backend, param, p.length);
+  });
+}

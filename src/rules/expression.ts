@@ -1,6 +1,6 @@
 // The per-element math of every update rule is written once, as short statements such as
 //   m = beta1 * m + (1 - beta1) * g
-// in a tiny arithmetic language (+ - * /, unary minus, sqrt, abs, max). This file parses it into a
+// in a tiny arithmetic language (+ - * /, unary minus, sqrt, abs, max, min). This file parses it into a
 // tree and evaluates a tree over any arithmetic (tfjs ops, float64 numbers). Each engine derives its
 // own code from the same tree (src/engines: the float32 JS loop, the WebAssembly SIMD function, the
 // WGSL kernel), which is what keeps the paths from drifting apart.
@@ -12,8 +12,8 @@ export type Expr =
   | { kind: 'bin'; op: '+' | '-' | '*' | '/'; left: Expr; right: Expr }
   | { kind: 'call'; fn: MathFunction; args: Expr[] };
 
-export type MathFunction = 'sqrt' | 'abs' | 'max';
-const FUNCTION_ARITY: Record<MathFunction, number> = { sqrt: 1, abs: 1, max: 2 };
+export type MathFunction = 'sqrt' | 'abs' | 'max' | 'min';
+const FUNCTION_ARITY: Record<MathFunction, number> = { sqrt: 1, abs: 1, max: 2, min: 2 };
 
 export interface Statement {
   target: string;
@@ -122,6 +122,7 @@ export interface Arithmetic<T> {
   sqrt(a: T): T;
   abs(a: T): T;
   max(a: T, b: T): T;
+  min(a: T, b: T): T;
 }
 
 export function evaluate<T>(e: Expr, lookup: (id: string) => T, ops: Arithmetic<T>): T {
@@ -136,7 +137,7 @@ export function evaluate<T>(e: Expr, lookup: (id: string) => T, ops: Arithmetic<
     }
     case 'call': {
       const args = e.args.map((a) => evaluate(a, lookup, ops));
-      return e.fn === 'max' ? ops.max(args[0]!, args[1]!) : ops[e.fn](args[0]!);
+      return e.fn === 'max' || e.fn === 'min' ? ops[e.fn](args[0]!, args[1]!) : ops[e.fn](args[0]!);
     }
   }
 }

@@ -127,7 +127,7 @@ function hoistScalarParts(e: Expr, elementValued: (n: string) => boolean, hoiste
 
 const float64: Arithmetic<number> = {
   constant: (v) => v, add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
-  neg: (a) => -a, sqrt: Math.sqrt, abs: Math.abs, max: Math.max,
+  neg: (a) => -a, sqrt: Math.sqrt, abs: Math.abs, max: Math.max, min: Math.min,
 };
 
 /** The values of `rule.scalarNames` for one step, from the raw scalars (lr, wd, hyperparameters, step scalars). */

@@ -190,6 +190,48 @@ async function trainResumed(model: Model, makeOptimizer: MakeOptimizer, first: n
   return run;
 }
 
+/**
+ * What a user who clips by hand writes with stock tfjs: per batch, the gradients (tf.variableGrads),
+ * PyTorch's clip_grad_norm_ as tf ops (one factor min(1, c / (‖all‖ + 1e-6))), then the stock
+ * optimizer's applyGradients. The same batches, epochs and loss as trainWithFit; the epoch's loss is
+ * the mean of its batches' losses, as fit reports it. `clippedSteps`: steps whose factor was below 1.
+ */
+async function trainByHandWithGlobalClip(model: Model, stock: () => Optimizer, c: number): Promise<Run & { clippedSteps: number; steps: number }> {
+  const { x, y } = data(model);
+  const m = model.build();
+  const optimizer = stock();
+  const variables = m.trainableWeights.map((w) => w.read() as tf.Variable);
+  const losses: number[] = [];
+  let clippedSteps = 0;
+  let steps = 0;
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    let sum = 0;
+    for (let b = 0; b < SAMPLES / BATCH; b++) {
+      const [xb, yb] = [x.slice(b * BATCH, BATCH), y.slice(b * BATCH, BATCH)];
+      const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(yb, m.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar, variables);
+      const factor = tf.tidy(() => {
+        const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+        return tf.minimum(1, tf.div(c, tf.add(norm, 1e-6)));
+      });
+      if ((await read(factor))[0]! < 1) clippedSteps++;
+      steps++;
+      const clipped = tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, factor)])));
+      optimizer.applyGradients(clipped);
+      sum += (await read(value))[0]!;
+      tf.dispose([xb, yb, value, factor, ...Object.values(grads), ...Object.values(clipped)]);
+    }
+    losses.push(sum / (SAMPLES / BATCH));
+  }
+  const run = { losses, predictions: await predict(m, x), clippedSteps, steps };
+  optimizer.dispose();
+  m.dispose();
+  tf.dispose([x, y]);
+  return run;
+}
+
+/** globalClipnorm of the matrix's clip case: below the gradients' global norm at most steps of these models. */
+const GLOBAL_CLIPNORM = 0.2;
+
 /** The matrix for `backend` (the active one): each case trains what it names and returns the runs to compare. */
 export function matrixCases(backend: string): MatrixCase[] {
   const cases: MatrixCase[] = [];
@@ -210,6 +252,18 @@ export function matrixCases(backend: string): MatrixCase[] {
         },
       });
     }
+    cases.push({
+      name: `${model.name}, sgd with globalClipnorm, model.fit: grouped ops and default engine equal a hand-written stock tfjs loop that clips with tf ops`,
+      run: async () => {
+        const byHand = await trainByHandWithGlobalClip(model, () => tf.train.sgd(0.1), GLOBAL_CLIPNORM);
+        if (byHand.clippedSteps < byHand.steps / 2) throw new Error(`globalClipnorm ${GLOBAL_CLIPNORM} clipped only ${byHand.clippedSteps} of ${byHand.steps} steps: the case would not test clipping`);
+        const grouped = (engine: 'ops' | 'auto'): MakeOptimizer => (m) => new GroupedOptimizer('sgd', [{ params: m }], { learningRate: 0.1, globalClipnorm: GLOBAL_CLIPNORM, engine });
+        return [
+          { what: `${backend} sgd globalClipnorm fit, ops engine vs the stock loop clipping by hand`, actual: await trainWithFit(model, grouped('ops')), expected: byHand },
+          { what: `${backend} sgd globalClipnorm fit, default engine vs the stock loop clipping by hand`, actual: await trainWithFit(model, grouped('auto')), expected: byHand },
+        ];
+      },
+    });
     cases.push({
       name: `${model.name}, adam, minimize loop: grouped ops and default engine equal stock tfjs`,
       run: async () => {

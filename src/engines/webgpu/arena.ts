@@ -9,6 +9,8 @@
 // padding between variables is computed on like any element and never copied out: harmless.
 // A group larger than the device's storage binding limit is cut into chunks (one dispatch each),
 // splitting a variable across chunks if it must.
+// globalClipnorm's norm arena (global-norm.ts) is one of these too, with the single segment [g]: its
+// padding is never written (buffers start zeroed), so it adds nothing to the sum of squares.
 import { BUFFER_COPY_DST, BUFFER_COPY_SRC, BUFFER_STORAGE, BUFFER_UNIFORM, type GpuBuffer, type GpuDevice } from './backend.js';
 
 /** A run of one variable's elements: [srcOffset, srcOffset + length) of entry `entry`, at `dstOffset` in every segment. */
@@ -63,13 +65,20 @@ export function layoutKey(sizes: readonly number[], segments: number): string {
   return `${segments}:${sizes.join(',')}`;
 }
 
+/** What an arena is for: a group's update, or the gradients of globalClipnorm's norm (never shared with an update's). */
+export type ArenaPurpose = 'update' | 'norm';
+
 /** Arenas unused for this many group steps are freed (a layout seen once, e.g. a step without some gradients). */
 const EVICT_AFTER_RUNS = 1024;
 const SWEEP_EVERY_RUNS = 64;
 /** Big enough for 63 scalars; a rule with more gets a larger uniform buffer when it first runs. */
 const UNIFORM_BYTES = 256;
 
-/** The arenas of one device, and the bind group layout all fused pipelines share. */
+/**
+ * The arenas of one device, and the bind group layout all arena pipelines share: 0 the arena, 1 its
+ * uniforms, 2 the device's clip state (global-norm.ts), bound to every chunk, declared by the
+ * kernels that use it.
+ */
 export class ArenaCache {
   private readonly arenas = new Map<string, Arena>();
   private runs = 0;
@@ -79,22 +88,23 @@ export class ArenaCache {
    * `maxBindingBytes`: at most this many bytes per storage binding (default: the device's limit);
    * a smaller value lets tests exercise chunking, which real limits (128 MiB and up) reach only with huge groups.
    */
-  constructor(readonly device: GpuDevice, private readonly maxBindingBytes?: number) {
+  constructor(readonly device: GpuDevice, private readonly clipState: GpuBuffer, private readonly maxBindingBytes?: number) {
     const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
     this.bindGroupLayout = device.createBindGroupLayout({
       label: 'tfjs-layer-decay fused update',
       entries: [
         { binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } },
         { binding: 1, visibility: COMPUTE, buffer: { type: 'uniform' } },
+        { binding: 2, visibility: COMPUTE, buffer: { type: 'storage' } },
       ],
     });
   }
 
   /** The arena for this layout, created on first use; call once per group step. */
-  acquire(sizes: readonly number[], segments: number, uniformBytes: number): Arena {
+  acquire(sizes: readonly number[], segments: number, uniformBytes: number, purpose: ArenaPurpose = 'update'): Arena {
     this.runs++;
     if (this.runs % SWEEP_EVERY_RUNS === 0) this.sweep();
-    const key = layoutKey(sizes, segments);
+    const key = `${purpose}/${layoutKey(sizes, segments)}`;
     let arena = this.arenas.get(key);
     if (!arena) {
       const limits = this.device.limits;
@@ -154,6 +164,7 @@ export class ArenaCache {
       entries: [
         { binding: 0, resource: { buffer: storage } },
         { binding: 1, resource: { buffer: uniforms } },
+        { binding: 2, resource: { buffer: this.clipState } },
       ],
     });
   }

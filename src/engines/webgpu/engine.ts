@@ -8,26 +8,36 @@
 //   3. mark the data ids as used by the queue (tfjs then defers recycling their buffers) and submit.
 // Submitting at the end of each group step is what makes reusing an arena's uniform buffer safe:
 // queue.writeBuffer takes effect at the next submit, before the commands encoded earlier run.
+// With clipping (runClipped): clipvalue is a clamp in each group's kernel; globalClipnorm adds the
+// norm dispatches of global-norm.ts before the first group's (one per norm arena chunk, usually one,
+// and one to combine), so a step is groups + 2 dispatches, and nothing is read back to the CPU.
 import * as tfc from '@tensorflow/tfjs-core';
-import type { GroupStep, UpdateEngine } from '../engine.js';
+import type { GroupStep, StepClip, UpdateEngine } from '../engine.js';
+import type { CompiledRule } from '../../rules/rule.js';
+import { clipScalars, withClip } from '../../rules/clip.js';
 import { opsEngine } from '../ops.js';
-import { ArenaCache } from './arena.js';
-import { activeWebGpuBackend, bufferOf, ensureOwnBuffer, forgetCpuCopy, type GpuBuffer, type GpuDevice, type WebGpuBackend } from './backend.js';
-import { fusedKernel, kernelShapeFor, workgroupGrid, writeUniforms, type FusedKernel, type KernelShape } from './kernel.js';
+import { ArenaCache, type Arena } from './arena.js';
+import { BUFFER_COPY_DST, BUFFER_COPY_SRC, BUFFER_STORAGE, BUFFER_UNIFORM, activeWebGpuBackend, bufferOf, ensureOwnBuffer, forgetCpuCopy, type GpuBuffer, type GpuDevice, type WebGpuBackend } from './backend.js';
+import { fusedKernel, kernelShapeFor, workgroupGrid, writeUniforms, type KernelShape } from './kernel.js';
+import { CLIP_STATE_BYTES, COMBINE_WGSL, MAX_NORM_CHUNKS, NORM_UNIFORM_BYTES, NORM_WGSL, NORM_WORKGROUPS, combineUniforms, normUniforms } from './global-norm.js';
 
-/** What the engine keeps per GPU device: arenas and compiled pipelines. */
+/** What the engine keeps per GPU device: arenas, compiled pipelines, and the clip state of globalClipnorm. */
 class DeviceState {
   readonly arenas: ArenaCache;
+  /** globalClipnorm's partial sums and factor (global-norm.ts), bound to every arena chunk as binding 2. */
+  readonly clipState: GpuBuffer;
   private readonly pipelines = new Map<string, object>();
   private readonly pipelineLayout: object;
+  private combine: { pipeline: object; uniforms: GpuBuffer; bindGroup: object } | null = null;
 
   constructor(readonly device: GpuDevice, readonly shape: KernelShape, maxBindingBytes?: number) {
-    this.arenas = new ArenaCache(device, maxBindingBytes);
+    this.clipState = device.createBuffer({ label: 'tfjs-layer-decay clip state', size: CLIP_STATE_BYTES, usage: BUFFER_STORAGE | BUFFER_COPY_SRC });
+    this.arenas = new ArenaCache(device, this.clipState, maxBindingBytes);
     this.pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [this.arenas.bindGroupLayout] });
   }
 
   /** The kernel's pipeline, compiled once per rule key: scalars are uniforms, so nothing else recompiles. */
-  pipeline(kernel: FusedKernel): object {
+  pipeline(kernel: { key: string; wgsl: string }, layout = this.pipelineLayout): object {
     let pipeline = this.pipelines.get(kernel.key);
     if (!pipeline) {
       const module = this.device.createShaderModule({ label: `tfjs-layer-decay ${kernel.key}`, code: kernel.wgsl });
@@ -36,10 +46,36 @@ class DeviceState {
         const errors = info.messages.filter((m) => m.type === 'error');
         if (errors.length > 0) console.error(`tfjs-layer-decay: WGSL of ${kernel.key} does not compile:\n${errors.map((e) => `line ${e.lineNum}: ${e.message}`).join('\n')}\n${kernel.wgsl}`);
       }, () => undefined);
-      pipeline = this.device.createComputePipeline({ label: `tfjs-layer-decay ${kernel.key}`, layout: this.pipelineLayout, compute: { module, entryPoint: 'main' } });
+      pipeline = this.device.createComputePipeline({ label: `tfjs-layer-decay ${kernel.key}`, layout, compute: { module, entryPoint: 'main' } });
       this.pipelines.set(kernel.key, pipeline);
     }
     return pipeline;
+  }
+
+  /** The combine dispatch's pipeline, uniforms {count, c} and bind group (clip state, uniforms), made on first use. */
+  combineParts(): { pipeline: object; uniforms: GpuBuffer; bindGroup: object } {
+    if (!this.combine) {
+      const COMPUTE = 0x4;
+      const layout = this.device.createBindGroupLayout({
+        label: 'tfjs-layer-decay clip norm combine',
+        entries: [
+          { binding: 0, visibility: COMPUTE, buffer: { type: 'storage' } },
+          { binding: 1, visibility: COMPUTE, buffer: { type: 'uniform' } },
+        ],
+      });
+      const uniforms = this.device.createBuffer({ label: 'tfjs-layer-decay clip norm combine', size: NORM_UNIFORM_BYTES, usage: BUFFER_UNIFORM | BUFFER_COPY_DST });
+      const pipeline = this.pipeline({ key: 'global norm combine', wgsl: COMBINE_WGSL }, this.device.createPipelineLayout({ bindGroupLayouts: [layout] }));
+      const bindGroup = this.device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer: this.clipState } }, { binding: 1, resource: { buffer: uniforms } }] });
+      this.combine = { pipeline, uniforms, bindGroup };
+    }
+    return this.combine;
+  }
+
+  /** Frees the GPU memory (arenas and clip state); the state is not used after. */
+  destroy(): void {
+    this.arenas.clear();
+    this.clipState.destroy();
+    this.combine?.uniforms.destroy();
   }
 }
 
@@ -58,7 +94,7 @@ export function createWebGpuEngine(options: WebGpuEngineOptions = {}): WebGpuEng
   let current: DeviceState | null = null;
   const deviceState = (backend: WebGpuBackend): DeviceState => {
     if (current?.device !== backend.device) {
-      current?.arenas.clear();
+      current?.destroy();
       current = new DeviceState(backend.device, options.kernelShape ?? kernelShapeFor(backend.adapterInfo), options.maxBindingBytes);
     }
     return current;
@@ -68,26 +104,91 @@ export function createWebGpuEngine(options: WebGpuEngineOptions = {}): WebGpuEng
     releaseArenas: () => current?.arenas.clear(),
     arenaStats: () => current?.arenas.stats() ?? { arenas: 0, bytes: 0 },
     run: (step) => runStep(step, deviceState),
+    runClipped: (steps, clip) => runClipped(steps, clip, deviceState),
   };
+}
+
+type Entry = GroupStep['entries'][number];
+const tensorsOf = (e: Entry): tfc.Tensor[] => [e.param, e.grad, ...e.slots];
+
+/**
+ * Whether every tensor is float32 data in a GPU buffer (uploading CPU-resident data). Not so with a
+ * tfjs whose backend has another shape, data held in textures, or data stored as another dtype than
+ * the tensor says (bufferOf: null): then the portable path.
+ */
+function onGpu(backend: WebGpuBackend, tensors: readonly tfc.Tensor[]): boolean {
+  return tensors.every((t) => t.dtype === 'float32' && bufferOf(backend, t) !== null);
 }
 
 function runStep(step: GroupStep, deviceState: (backend: WebGpuBackend) => DeviceState): void {
   const backend = activeWebGpuBackend();
   const entries = step.entries.filter((e) => e.param.size > 0);
   if (entries.length === 0) return;
-  // A tfjs whose backend has another shape, data held in textures, or data stored as another dtype
-  // than the tensor says (bufferOf: null): the portable path.
-  const tensorsOf = (e: (typeof entries)[number]): tfc.Tensor[] => [e.param, e.grad, ...e.slots];
-  if (!backend || entries.some((e) => tensorsOf(e).some((t) => t.dtype !== 'float32' || bufferOf(backend, t) === null))) {
+  if (!backend || !onGpu(backend, entries.flatMap(tensorsOf))) {
     opsEngine.run(step);
     return;
   }
+  runGroup(backend, deviceState(backend), step.rule, step.scalars, entries);
+}
+
+/**
+ * clipvalue: each group's kernel clamps g (src/rules/clip.ts). globalClipnorm: the norm dispatches
+ * (global-norm.ts) first, then each group's kernel multiplies g by the factor they left in the clip
+ * state. clipnorm (a norm per variable) is not fused here: false, and the optimizer clips with ops.
+ */
+function runClipped(steps: readonly GroupStep[], clip: StepClip, deviceState: (backend: WebGpuBackend) => DeviceState): boolean {
+  if (clip.kind === 'clipnorm') return false;
+  const backend = activeWebGpuBackend();
+  const groups = steps.map((s) => ({ ...s, entries: s.entries.filter((e) => e.param.size > 0) })).filter((s) => s.entries.length > 0);
+  if (!backend) return false;
+  const normGrads = clip.kind === 'globalClipnorm' ? clip.grads.filter((g) => g.size > 0) : [];
+  if (!onGpu(backend, [...groups.flatMap((s) => s.entries.flatMap(tensorsOf)), ...normGrads])) return false;
+  if (groups.length === 0) return true;
+  const state = deviceState(backend);
+  if (clip.kind === 'globalClipnorm') {
+    const arena = state.arenas.acquire(normGrads.map((g) => g.size), 1, NORM_UNIFORM_BYTES, 'norm');
+    if (arena.chunks.length > MAX_NORM_CHUNKS) return false;
+    encodeGlobalNorm(backend, state, arena, normGrads, clip.value);
+  }
+  const scalars = clip.kind === 'clipvalue' ? clipScalars('value', clip.value) : {};
+  const math = clip.kind === 'clipvalue' ? 'value' : 'scale';
+  for (const s of groups) runGroup(backend, state, withClip(s.rule, math), { ...s.scalars, ...scalars }, s.entries);
+  return true;
+}
+
+/** Encodes the copies of the gradients into the norm arena, one norm dispatch per chunk and the combine; the next submit runs them. */
+function encodeGlobalNorm(backend: WebGpuBackend, state: DeviceState, arena: Arena, grads: readonly tfc.Tensor[], c: number): void {
+  const normPipeline = state.pipeline({ key: 'global norm partial sums', wgsl: NORM_WGSL });
+  const combine = state.combineParts();
+  backend.queue.writeBuffer(combine.uniforms, 0, combineUniforms(arena.chunks.length, c));
+  arena.chunks.forEach((chunk, k) => backend.queue.writeBuffer(chunk.uniforms, 0, normUniforms(chunk.n4, k)));
+  const buffers = grads.map((g) => bufferOf(backend, g)!);
+  backend.ensureCommandEncoderReady();
+  backend.endComputePassEncoder();
+  const encoder = backend.commandEncoder!;
+  for (const chunk of arena.chunks) {
+    for (const piece of chunk.pieces) encoder.copyBufferToBuffer(buffers[piece.entry]!, piece.srcOffset * 4, chunk.storage, piece.dstOffset * 4, piece.length * 4);
+  }
+  const pass = encoder.beginComputePass({ label: 'tfjs-layer-decay global norm' });
+  pass.setPipeline(normPipeline);
+  for (const chunk of arena.chunks) {
+    pass.setBindGroup(0, chunk.bindGroup);
+    pass.dispatchWorkgroups(NORM_WORKGROUPS);
+  }
+  pass.setPipeline(combine.pipeline);
+  pass.setBindGroup(0, combine.bindGroup);
+  pass.dispatchWorkgroups(1);
+  pass.end();
+  for (const g of grads) backend.commandQueueOwnedIds.add(g.dataId);
+}
+
+/** One group's update: copies into its arena, one dispatch per chunk, copies out, submitted. */
+function runGroup(backend: WebGpuBackend, state: DeviceState, rule: CompiledRule, scalars: Readonly<Record<string, number>>, entries: Entry[]): void {
   for (const e of entries) {
     ensureOwnBuffer(backend, e.param);
     for (const s of e.slots) ensureOwnBuffer(backend, s);
   }
-  const state = deviceState(backend);
-  const kernel = fusedKernel(step.rule, state.shape);
+  const kernel = fusedKernel(rule, state.shape);
   const pipeline = state.pipeline(kernel);
   const arena = state.arenas.acquire(entries.map((e) => e.param.size), kernel.segments, kernel.uniformBytes);
   // Segment s of entry i lives in buffers[i][s]: p, g, then the slots (read after ensureOwnBuffer).
@@ -99,7 +200,7 @@ function runStep(step: GroupStep, deviceState: (backend: WebGpuBackend) => Devic
   const uniforms = new ArrayBuffer(kernel.uniformBytes);
   const maxPerDimension = backend.device.limits.maxComputeWorkgroupsPerDimension;
   for (const chunk of arena.chunks) {
-    writeUniforms(step.rule, step.scalars, chunk.n4, uniforms);
+    writeUniforms(rule, scalars, chunk.n4, uniforms);
     backend.queue.writeBuffer(chunk.uniforms, 0, uniforms);
     const segmentBytes = chunk.n4 * 16;
     for (const piece of chunk.pieces) {

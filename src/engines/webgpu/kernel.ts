@@ -8,12 +8,17 @@
 //     segment, so the update is purely elementwise: no per-variable table, no branches.
 //   - binding 1: a uniform struct {n4, then one f32 per scalar input in rule.scalarNames order}.
 //     Learning rate, bias corrections etc. change every step; as uniforms they never recompile.
+//   - binding 2: the clip state (global-norm.ts). A rule clipped by a factor (src/rules/clip.ts)
+//     reads globalClipnorm's factor there, where the combine dispatch wrote it: it never passes
+//     through the CPU. Other kernels do not declare it.
 //   - each invocation updates a few vec4s (4 elements each); how many depends on the adapter, see
 //     kernelShapeFor.
 // Arithmetic is f32 per operation, like each tfjs kernel of the ops path; the scalar-only parts were
 // already hoisted to the host by compileRule, so every engine sees the same float32 inputs.
 import type { Expr } from '../../rules/expression.js';
 import type { CompiledRule } from '../../rules/rule.js';
+import { CLIP_FACTOR } from '../../rules/clip.js';
+import { CLIP_FACTOR_WGSL, CLIP_STATE_BINDING } from './global-norm.js';
 
 /** How the arena is spread over invocations. */
 export interface KernelShape {
@@ -65,11 +70,17 @@ export function fusedKernel(rule: CompiledRule, shape: KernelShape): FusedKernel
   return kernel;
 }
 
+/** The scalars passed as uniforms: all but the clip factor, which the kernel reads from the clip state. */
+function uniformScalars(rule: CompiledRule): string[] {
+  return rule.scalarNames.filter((n) => n !== CLIP_FACTOR);
+}
+
 /** Fills the uniform struct for one step: n4 as u32, then the scalars as f32, in scalarNames order. */
 export function writeUniforms(rule: CompiledRule, scalars: Readonly<Record<string, number>>, n4: number, into: ArrayBuffer) {
   new Uint32Array(into, 0, 1)[0] = n4;
-  const values = new Float32Array(into, 4, rule.scalarNames.length);
-  rule.scalarNames.forEach((name, i) => {
+  const names = uniformScalars(rule);
+  const values = new Float32Array(into, 4, names.length);
+  names.forEach((name, i) => {
     const v = scalars[name];
     if (v === undefined) throw new Error(`update rule ${rule.key}: no value for scalar '${name}'`);
     values[i] = v;
@@ -79,7 +90,9 @@ export function writeUniforms(rule: CompiledRule, scalars: Readonly<Record<strin
 function buildKernel(rule: CompiledRule, shape: KernelShape, key: string): FusedKernel {
   const segmentNames = ['p', 'g', ...rule.slotNames];
   const elementNames = new Set([...segmentNames, ...rule.temporaries]);
-  const scalarField = new Map(rule.scalarNames.map((name, i) => [name, `s${i}`] as const));
+  const scalarNames = uniformScalars(rule);
+  const scalarField = new Map(scalarNames.map((name, i) => [name, `s${i}`] as const));
+  const readsClipFactor = scalarNames.length < rule.scalarNames.length;
   const isElement = (e: Expr): boolean => {
     switch (e.kind) {
       case 'num': return false;
@@ -107,6 +120,7 @@ function buildKernel(rule: CompiledRule, shape: KernelShape, key: string): Fused
   const name = (id: string): string => {
     if (id.startsWith(SPLAT)) return `vec4<f32>(${id.slice(SPLAT.length)})`;
     if (elementNames.has(id)) return `e_${id}`;
+    if (id === CLIP_FACTOR) return CLIP_FACTOR_WGSL;
     const field = scalarField.get(id);
     if (!field) throw new Error(`update rule ${rule.key}: '${id}' is neither an element value nor a scalar input`);
     return `u.${field}`;
@@ -118,10 +132,11 @@ function buildKernel(rule: CompiledRule, shape: KernelShape, key: string): Fused
   const lines = [
     'struct Uniforms {',
     '  n4: u32,',
-    ...rule.scalarNames.map((s, i) => `  s${i}: f32, // ${s}`),
+    ...scalarNames.map((s, i) => `  s${i}: f32, // ${s}`),
     '};',
     '@group(0) @binding(0) var<storage, read_write> arena: array<vec4<f32>>;',
     '@group(0) @binding(1) var<uniform> u: Uniforms;',
+    ...(readsClipFactor ? [CLIP_STATE_BINDING] : []),
     '',
     `@compute @workgroup_size(${shape.workgroupSize})`,
     'fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {',
@@ -146,7 +161,7 @@ function buildKernel(rule: CompiledRule, shape: KernelShape, key: string): Fused
     wgsl: lines.join('\n'),
     segments: segmentNames.length,
     written,
-    uniformBytes: Math.ceil((4 + 4 * rule.scalarNames.length) / 16) * 16,
+    uniformBytes: Math.ceil((4 + 4 * scalarNames.length) / 16) * 16,
   };
 }
 
