@@ -29,7 +29,7 @@ export class SymbolIndex {
   }
 
   private fileScopes(): Scopes {
-    this.scopes ??= new Scopes(this.nodes.sourceFile.compilerNode);
+    this.scopes ??= new Scopes(this.nodes.declaring);
     return this.scopes;
   }
 
