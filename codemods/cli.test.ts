@@ -179,4 +179,24 @@ test('writes keep the file mode and the shebang', () => {
   assert.equal(readdirSync(root), ['train.js'], 'no temporary file is left behind');
 });
 
+test('the code cache: written by the first run into the temp folder, kept by the next, a damaged one replaced', () => {
+  const temp = tempTree({});
+  const env = { ...process.env, TMPDIR: temp };
+  const cache = join(temp, 'tfjs-layer-decay-code-cache');
+  const root = tempTree({ 'a.js': CONVERTIBLE });
+  const first = runCli(root, ['a.js', '--decay', '0.75', '--dry', '--diff'], env);
+  assert.is(first.status, 0, first.stderr);
+  const files = readdirSync(cache);
+  assert.ok(files.some((file) => file.startsWith('typescript.js-')), files.join(', '));
+  const written = files.map((file) => statSync(join(cache, file)).mtimeMs);
+  const second = runCli(root, ['a.js', '--decay', '0.75', '--dry', '--diff'], env);
+  assert.is(second.stdout, first.stdout);
+  assert.equal(files.map((file) => statSync(join(cache, file)).mtimeMs), written, 'a cache that fits is read, not written again');
+  for (const file of files) writeFileSync(join(cache, file), 'not a code cache');
+  const third = runCli(root, ['a.js', '--decay', '0.75', '--dry', '--diff'], env);
+  assert.is(third.status, 0, third.stderr);
+  assert.is(third.stdout, first.stdout);
+  assert.ok(files.every((file) => statSync(join(cache, file)).size > 1000), 'a damaged cache is rejected and written again');
+});
+
 test.run();
