@@ -26,7 +26,7 @@ const EXIT_CODES: [string, string[], Record<string, string>, number, string][] =
   ['no --decay', ['src'], { 'src/a.js': CONVERTIBLE }, 2, '--decay is required'],
   ['a --decay that is not a number', ['src', '--decay', 'much'], { 'src/a.js': CONVERTIBLE }, 2, '--decay must be a number'],
   ['a --decay above 1', ['src', '--decay', '1.5'], { 'src/a.js': CONVERTIBLE }, 2, '--decay must be a number'],
-  ['an unknown --arch', ['src', '--decay', '0.75', '--arch', 'resnet'], { 'src/a.js': CONVERTIBLE }, 2, '--arch must be one of'],
+  ['an unknown --arch', ['src', '--decay', '0.75', '--arch', 'resnext'], { 'src/a.js': CONVERTIBLE }, 2, '--arch must be one of'],
   ['an unknown option', ['src', '--decay', '0.75', '--fast'], { 'src/a.js': CONVERTIBLE }, 2, "Unknown option '--fast'"],
   ['paths that match no file', ['lib/**/*.ts', '--decay', '0.75'], { 'src/a.js': CONVERTIBLE }, 2, 'no .ts .tsx .js .jsx .mjs .cjs file matches'],
   ['a file that does not parse', ['src', '--decay', '0.75'], { 'src/a.js': CONVERTIBLE, 'src/broken.js': BROKEN }, 1, ''],

@@ -5,11 +5,13 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import { checkHyperparameter, type HyperValue, type UpdateRule } from './rules/rule.js';
 import { checkNonNegative, describeValue, unknownKeyMessage } from './checks.js';
 import { matchPattern, withoutUniqueSuffix } from './variable-names.js';
+import { isSchedule, type LearningRate } from './schedules.js';
+import { isFrozenByFreezeLayers } from './frozen.js';
 
 /** A tfjs-layers LayerVariable: `read()` gives the tf.Variable behind it (typed as a Tensor by tfjs). */
 export interface LayerVariableLike { read(): tfc.Tensor; readonly name: string; readonly trainable: boolean }
 /** A tfjs-layers Layer or LayersModel: its trainable weights. */
-export interface LayerLike { readonly trainableWeights: readonly LayerVariableLike[]; readonly name: string }
+export interface LayerLike { readonly trainableWeights: readonly LayerVariableLike[]; readonly weights?: readonly LayerVariableLike[]; readonly name: string }
 
 export type ParamRef = tfc.Variable | LayerVariableLike | LayerLike | string | RegExp;
 
@@ -22,6 +24,8 @@ export interface GroupSpec {
   /** Decoupled for adamw (p -= lr * wd * p), L2 added to the gradient for the other rules. */
   weightDecay?: number;
   name?: string;
+  /** The group's own base rate or schedule (default: the optimizer's), times lrScale as the optimizer's is. */
+  schedule?: LearningRate;
   /** Per-group overrides of the rule's hyperparameters (beta1, momentum, ...). */
   [hyperparameter: string]: unknown;
 }
@@ -32,6 +36,8 @@ export interface GroupDefinition {
   name: string;
   lrScale: number;
   weightDecay: number;
+  /** The group's own base rate or schedule; null: the optimizer's. */
+  schedule: LearningRate | null;
   /** Hyperparameters given on this group (the optimizer merges them over its own). */
   overrides: Record<string, HyperValue>;
   /** Variables given as objects, by name. */
@@ -41,7 +47,7 @@ export interface GroupDefinition {
   patterns: RegExp[];
 }
 
-const BASE_KEYS = ['params', 'lrScale', 'lr_scale', 'weightDecay', 'name'];
+const BASE_KEYS = ['params', 'lrScale', 'lr_scale', 'weightDecay', 'name', 'schedule'];
 
 export function describeGroup(index: number, name: string) {
   return `group ${index} ('${name}')`;
@@ -73,11 +79,15 @@ export function defineGroups(specs: readonly GroupSpec[], rule: UpdateRule): Gro
     const where = describeGroup(index, name);
     const lrScale = checkNonNegative(spec.lrScale ?? spec.lr_scale ?? 1, `${where}: lrScale`);
     const weightDecay = checkNonNegative(spec.weightDecay ?? 0, `${where}: weightDecay`);
+    const schedule = spec.schedule ?? null;
+    if (schedule !== null && !isSchedule(schedule) && !(typeof schedule === 'number' && Number.isFinite(schedule) && schedule >= 0)) {
+      throw new Error(`${where}: schedule must be a schedule (schedules.*, defineSchedule) or a rate >= 0, got ${describeValue(schedule)}`);
+    }
     const overrides: Record<string, HyperValue> = {};
     for (const key of Object.keys(rule.hyperparameters)) {
       if (spec[key] !== undefined) overrides[key] = checkHyperparameter(rule, key, spec[key], where);
     }
-    const group: GroupDefinition = { index, name, lrScale, weightDecay, overrides, variables: new Map(), names: [], patterns: [] };
+    const group: GroupDefinition = { index, name, lrScale, weightDecay, schedule, overrides, variables: new Map(), names: [], patterns: [] };
     const refs = (Array.isArray(spec.params) ? spec.params : [spec.params]) as ParamRef[];
     if (spec.params === undefined || spec.params === null) throw new Error(`${where}: 'params' is missing`);
     for (const ref of refs) addRef(group, ref, where, owner);
@@ -95,9 +105,11 @@ function addRef(group: GroupDefinition, ref: ParamRef, where: string, owner: Map
   } else if (ref instanceof RegExp) {
     group.patterns.push(ref);
   } else if (isLayer(ref)) {
-    for (const w of ref.trainableWeights) addVariable(group, w.read() as tfc.Variable, where, owner);
+    // Variables frozen by freezeLayers stay in their group, to train there once unfrozen.
+    const frozen = (ref.weights ?? []).filter(isFrozenByFreezeLayers);
+    for (const w of [...ref.trainableWeights, ...frozen]) addVariable(group, w.read() as tfc.Variable, where, owner);
   } else if (isLayerVariable(ref)) {
-    if (ref.trainable) addVariable(group, ref.read() as tfc.Variable, where, owner);
+    if (ref.trainable || isFrozenByFreezeLayers(ref)) addVariable(group, ref.read() as tfc.Variable, where, owner);
   } else if (isVariable(ref)) {
     if (ref.trainable) addVariable(group, ref, where, owner);
   } else {

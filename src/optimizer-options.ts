@@ -6,6 +6,9 @@ import { checkNonNegative, describeValue, unknownKeyMessage } from './checks.js'
 import { isSchedule, type LearningRate } from './schedules.js';
 import { isEngineChoice, type EngineChoice } from './engines/select.js';
 import type { GroupDefinition } from './groups.js';
+import { CLIP_KEYS, checkClipOptions, type ClipOptions } from './gradient-transforms.js';
+import { checkAccumulationSteps } from './accumulation.js';
+import { EMA_KEYS, checkEmaOptions, type EmaOptions } from './ema.js';
 
 export interface GroupedOptimizerOptions {
   /** Base learning rate, or a schedule of the step. Each group uses it times its lrScale. */
@@ -22,8 +25,28 @@ export interface GroupedOptimizerOptions {
    * (schedules.scheduleMinLr): every group decays to the same floor.
    */
   scaleMinLr?: boolean;
+  /** Keras 3's gradient clipping, one of: each gradient to this norm; */
+  clipnorm?: number | null;
+  /** each element to [−clipvalue, clipvalue]; */
+  clipvalue?: number | null;
+  /** all gradients of the step scaled together to this global norm (PyTorch's clip_grad_norm_). */
+  globalClipnorm?: number | null;
+  /** Update every n-th step with the mean of the n steps' gradients (Keras 3, optax's MultiSteps). */
+  gradientAccumulationSteps?: number | null;
+  /** Keep a moving average of each variable, updated after each update (Keras 3). */
+  useEma?: boolean;
+  /** The average's momentum (default 0.99). */
+  emaMomentum?: number | null;
+  /** Write the averages into the variables every this many updates. */
+  emaOverwriteFrequency?: number | null;
   /** The rule's hyperparameters (beta1, momentum, centered, ...), for every group. */
   [hyperparameter: string]: unknown;
+}
+
+/** What happens around the update: clipping before it, accumulation, the moving average after it. */
+export interface TrainingOptions extends ClipOptions, EmaOptions {
+  /** 1: none. */
+  gradientAccumulationSteps: number;
 }
 
 export interface CheckedOptions {
@@ -32,9 +55,10 @@ export interface CheckedOptions {
   weightDecay: number;
   engine: EngineChoice;
   scaleMinLr: boolean;
+  training: TrainingOptions;
 }
 
-const OPTION_KEYS = ['learningRate', 'weightDecay', 'defaultGroup', 'engine', 'scaleMinLr'];
+const OPTION_KEYS = ['learningRate', 'weightDecay', 'defaultGroup', 'engine', 'scaleMinLr', ...CLIP_KEYS, 'gradientAccumulationSteps', ...EMA_KEYS];
 
 export function checkOptions(rule: UpdateRule, options: GroupedOptimizerOptions): CheckedOptions {
   const where = `${rule.name} optimizer`;
@@ -58,6 +82,15 @@ export function checkOptions(rule: UpdateRule, options: GroupedOptimizerOptions)
     weightDecay: checkNonNegative(options.weightDecay ?? rule.defaultWeightDecay, `${where}: weightDecay`),
     engine,
     scaleMinLr,
+    training: checkTrainingOptions(options, where),
+  };
+}
+
+export function checkTrainingOptions(options: Readonly<Record<string, unknown>>, where: string): TrainingOptions {
+  return {
+    ...checkClipOptions(options, where),
+    gradientAccumulationSteps: checkAccumulationSteps(options.gradientAccumulationSteps, where),
+    ...checkEmaOptions(options, where),
   };
 }
 

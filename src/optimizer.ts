@@ -9,10 +9,14 @@ import { getRule } from './rules/index.js';
 import { GroupLookup, defineGroups, type GroupDefinition, type GroupSpec } from './groups.js';
 import { ParamGroup, baseRateAt } from './param-group.js';
 import { SlotStore, type NamedTensor } from './slots.js';
-import { checkLearningRate, checkOptions, resolveDefaultGroup, type GroupedOptimizerOptions } from './optimizer-options.js';
+import { checkLearningRate, checkOptions, resolveDefaultGroup, type GroupedOptimizerOptions, type TrainingOptions } from './optimizer-options.js';
+import { clipGradients } from './gradient-transforms.js';
+import { ACCUMULATOR_SLOT, accumulate, isUpdateStep, takeMean, updatesBefore } from './accumulation.js';
+import { AVERAGE_SLOT, overwritesAfter, updateAverage, writeAverages } from './ema.js';
 import { decodeSpec, encodeSpec, groupSpecsOf, learningRateOf, savedLearningRate } from './saved-config.js';
 import { selectEngine, type EngineChoice } from './engines/select.js';
-import type { GroupEntry, GroupStep } from './engines/engine.js';
+import type { GroupEntry } from './engines/engine.js';
+import type { SlotSpec } from './rules/rule.js';
 import type { LearningRate } from './schedules.js';
 
 export type { NamedTensor } from './slots.js';
@@ -34,6 +38,8 @@ export class GroupedOptimizer extends tfc.Optimizer {
   readonly scaleMinLr: boolean;
   /** The rule's hyperparameters for every group (a group's own override them). */
   readonly hyperparameters: Readonly<Hyperparameters>;
+  /** Clipping, accumulation and the moving average (see GroupedOptimizerOptions). */
+  readonly training: Readonly<TrainingOptions>;
   private schedule: LearningRate;
   private readonly defaultWeightDecay: number;
   private readonly groups: GroupDefinition[];
@@ -41,6 +47,8 @@ export class GroupedOptimizer extends tfc.Optimizer {
   private readonly defaultGroupIndex: number | null;
   private readonly engineChoice: EngineChoice;
   private readonly slots: SlotStore;
+  /** The optimizer's own state slots besides the rule's: the accumulator and the average, when on. */
+  private readonly extraSlots: SlotSpec[];
   private checkedPatterns = false;
 
   /** `restored`: the groups come from a checkpoint (fromConfig), so their names may meet variables by stem (see GroupLookup). */
@@ -53,10 +61,12 @@ export class GroupedOptimizer extends tfc.Optimizer {
     this.defaultWeightDecay = checked.weightDecay;
     this.engineChoice = checked.engine;
     this.scaleMinLr = checked.scaleMinLr;
+    this.training = checked.training;
+    this.extraSlots = [...(checked.training.gradientAccumulationSteps > 1 ? [ACCUMULATOR_SLOT] : []), ...(checked.training.useEma ? [AVERAGE_SLOT] : [])];
     this.groups = defineGroups(groups.map((g) => ('weightDecay' in g ? g : { ...g, weightDecay: checked.weightDecay })), this.rule);
     this.defaultGroupIndex = resolveDefaultGroup(options.defaultGroup, this.groups);
     this.lookup = new GroupLookup(this.groups, this.defaultGroupIndex, restored);
-    this.slots = new SlotStore(this.rule);
+    this.slots = new SlotStore(this.rule, this.extraSlots);
     this.paramGroups = this.groups.map((g) => new ParamGroup(g, this, this.lookup));
   }
 
@@ -75,7 +85,7 @@ export class GroupedOptimizer extends tfc.Optimizer {
   override applyGradients(variableGradients: tfc.NamedTensorMap | NamedTensor[]): void {
     // 1. Check everything; nothing changes until all of it passes.
     const registered = tfc.engine().registeredVariables;
-    const items = checkedGradients(variableGradients, registered);
+    const items = checkedGradients(variableGradients, registered).filter((i) => i.variable.trainable);
     const names = items.map((i) => i.name);
     if (!this.checkedPatterns) {
       const problems = this.lookup.unmatched([...Object.keys(registered), ...names]);
@@ -84,36 +94,60 @@ export class GroupedOptimizer extends tfc.Optimizer {
     const groupOf = this.lookup.resolveAll(names, (n) => registered[n]);
     this.checkedPatterns = true;
     const step = this.iterations;
+    const { gradientAccumulationSteps: cycle, useEma } = this.training;
+    const updating = isUpdateStep(step, cycle);
+    const update = updatesBefore(step, cycle) + 1; // the rule's step t counts updates, not accumulation steps
     const plans = this.paramGroups.map((group) => {
       // lrScale 0 freezes a group: no update, state kept.
       if (group.lrScale === 0 || !groupOf.includes(group.index)) return null;
-      const prepared = prepareStep(this.rule, group.hyperparameters, group.scalarsAt(step), step + 1, group.where);
-      return { ...prepared, items: [] as typeof items };
+      const prepared = prepareStep(this.rule, group.hyperparameters, group.scalarsAt(step), update, group.where);
+      return { ...prepared, state: { slots: [...prepared.rule.slots, ...this.extraSlots] }, entries: [] as Array<{ variable: tfc.Variable; index: number }> };
     });
-    items.forEach((item, i) => {
-      const plan = plans[groupOf[i]!];
-      if (!plan || !item.variable.trainable) return;
-      this.slots.check(item.variable, plan.rule);
-      plan.items.push(item);
+    items.forEach((item, index) => {
+      const plan = plans[groupOf[index]!];
+      if (!plan) return;
+      this.slots.check(item.variable, plan.state);
+      plan.entries.push({ variable: item.variable, index });
     });
-    // 2. Apply.
+    // 2. Apply, in Keras 3's order: clip, accumulate, update, average.
     const engine = selectEngine(this.engineChoice);
-    const casts: tfc.Tensor[] = [];
+    const owned: tfc.Tensor[] = [];
+    const own = (t: tfc.Tensor) => (owned[owned.length] = t);
     try {
+      const floats = items.map(({ tensor }) => (tensor.dtype === 'float32' ? tensor : own(tfc.cast(tensor, 'float32'))));
+      const grads = clipGradients(floats, this.training);
+      grads.forEach((g, i) => { if (g !== floats[i]) own(g); });
+      const updated: tfc.Variable[] = [];
       for (const plan of plans) {
-        if (!plan || plan.items.length === 0) continue;
-        const entries: GroupEntry[] = plan.items.map(({ variable, tensor }) => ({
-          param: variable,
-          grad: tensor.dtype === 'float32' ? tensor : (casts[casts.length] = tfc.cast(tensor, 'float32')),
-          slots: this.slots.slotsOf(variable, plan.rule, (slot) => (typeof slot.init === 'number' ? slot.init : (this.hyperparameters[slot.init] as number))),
-        }));
-        const groupStep: GroupStep = { rule: plan.rule, scalars: plan.scalars, entries };
-        engine.run(groupStep);
+        if (!plan || plan.entries.length === 0) continue;
+        const entries: GroupEntry[] = plan.entries.map(({ variable, index }) => {
+          let grad = grads[index]!;
+          if (cycle > 1) {
+            const [accumulator] = this.slots.slotsOf(variable, { slots: [ACCUMULATOR_SLOT] }, () => 0);
+            if (!updating) accumulate(accumulator!, grad);
+            else grad = own(takeMean(accumulator!, grad, cycle));
+          }
+          return { param: variable, grad, slots: this.slots.slotsOf(variable, plan.rule, (slot) => (typeof slot.init === 'number' ? slot.init : (this.hyperparameters[slot.init] as number))) };
+        });
+        if (!updating) continue;
+        engine.run({ rule: plan.rule, scalars: plan.scalars, entries });
+        updated.push(...entries.map((e) => e.param));
+      }
+      if (useEma && updating) {
+        // A new average starts as a copy of the updated variable (Keras: the first update copies).
+        const pairs = updated.map((p) => [p, this.slots.slotsOf(p, { slots: [AVERAGE_SLOT] }, () => p)[0]!] as const);
+        for (const [param, average] of pairs) updateAverage(average, param, this.training.emaMomentum);
+        if (overwritesAfter(update, this.training)) writeAverages(pairs);
       }
     } finally {
-      tfc.dispose(casts);
+      tfc.dispose(owned);
     }
     this.incrementIterations();
+  }
+
+  /** Writes each variable's moving average into it (Keras's finalize_variable_values); nothing without useEma. */
+  finalizeVariableValues(): void {
+    if (this.training.useEma) writeAverages(this.slots.withSlot(AVERAGE_SLOT.name));
   }
 
   override async getWeights(): Promise<NamedTensor[]> {
@@ -133,9 +167,11 @@ export class GroupedOptimizer extends tfc.Optimizer {
       defaultGroup: this.defaultGroupIndex,
       engine: typeof this.engineChoice === 'string' ? this.engineChoice : 'auto',
       scaleMinLr: this.scaleMinLr,
+      training: { ...this.training },
       groups: this.groups.map((g, i) => ({
         name: g.name, lrScale: g.lrScale, weightDecay: g.weightDecay, overrides: g.overrides,
         lrOverride: this.paramGroups[i]!.lrOverride,
+        schedule: g.schedule === null ? null : savedLearningRate(g.schedule),
         names: [...g.variables.keys(), ...g.names],
         patterns: g.patterns.map((p) => ({ source: p.source, flags: p.flags })),
       })),
@@ -148,7 +184,7 @@ export class GroupedOptimizer extends tfc.Optimizer {
     const spec = decodeSpec(config);
     const optimizer = new (cls as unknown as typeof GroupedOptimizer)(spec.rule, groupSpecsOf(spec), {
       ...spec.hyperparameters, learningRate: learningRateOf(spec), weightDecay: spec.weightDecay,
-      defaultGroup: spec.defaultGroup ?? undefined, engine: spec.engine, scaleMinLr: spec.scaleMinLr ?? true,
+      defaultGroup: spec.defaultGroup ?? undefined, engine: spec.engine, scaleMinLr: spec.scaleMinLr ?? true, ...spec.training,
     }, true);
     spec.groups.forEach((g, i) => { optimizer.paramGroups[i]!.lrOverride = g.lrOverride; });
     return optimizer as unknown as T;

@@ -38,6 +38,8 @@ export class ParamGroup {
   get lrScale() { return this.def.lrScale; }
   set lrScale(value: number) { this.def.lrScale = checkNonNegative(value, `${this.where}: lrScale`); }
   get weightDecay() { return this.def.weightDecay; }
+  /** The group's own base rate or schedule, or the optimizer's when it has none. */
+  get schedule(): LearningRate { return this.def.schedule ?? this.owner.learningRateSchedule; }
   /** The effective learning rate of the next step. */
   get lr(): number { return this.rateAt(this.owner.iterations); }
   /** Sets the rate the group uses as is, PyTorch style (`group['lr'] = ...`); setLearningRate clears it. */
@@ -48,10 +50,10 @@ export class ParamGroup {
   /** `group 2 ('layer_1_decay')`, for messages. */
   get where(): string { return describeGroup(this.index, this.name); }
 
-  /** The group's effective rate at a step: its override, or the schedule's rate times lrScale. */
+  /** The group's effective rate at a step: its override, or its schedule's rate (its own, else the optimizer's) times lrScale. */
   rateAt(step: number): number {
     if (this.lrOverride !== null) return this.lrOverride;
-    const schedule = this.owner.learningRateSchedule;
+    const schedule = this.schedule;
     return groupRate(baseRateAt(schedule, step), this.lrScale, this.owner.scaleMinLr ? 0 : scheduleMinLr(schedule));
   }
 

@@ -6,6 +6,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { GroupSpec } from './groups.js';
 import type { Hyperparameters, HyperValue } from './rules/rule.js';
+import type { TrainingOptions } from './optimizer-options.js';
 import { scheduleFromConfig, type LearningRate, type ScheduleConfig } from './schedules.js';
 
 export interface SavedGroup {
@@ -14,6 +15,8 @@ export interface SavedGroup {
   weightDecay: number;
   overrides: Record<string, HyperValue>;
   lrOverride: number | null;
+  /** The group's own base rate or schedule (absent or null: the optimizer's). */
+  schedule?: number | ScheduleConfig | null;
   /** Exact variable names: those given as objects and those given by name. */
   names: string[];
   patterns: Array<{ source: string; flags: string }>;
@@ -28,6 +31,8 @@ export interface SavedSpec {
   /** 'auto', 'ops' or 'fused'; an engine object given in code is saved as 'auto'. */
   engine: 'auto' | 'ops' | 'fused';
   scaleMinLr?: boolean;
+  /** Clipping, accumulation, moving average (absent in checkpoints from before they existed: all off). */
+  training?: TrainingOptions;
   groups: SavedGroup[];
 }
 
@@ -48,10 +53,11 @@ export function savedLearningRate(lr: LearningRate): number | ScheduleConfig {
 export function groupSpecsOf(spec: SavedSpec): GroupSpec[] {
   return spec.groups.map((g) => ({
     name: g.name, lrScale: g.lrScale, weightDecay: g.weightDecay, ...g.overrides,
+    ...(g.schedule != null ? { schedule: learningRateOf({ learningRate: g.schedule }) } : {}),
     params: [...g.names, ...g.patterns.map((p) => new RegExp(p.source, p.flags))],
   }));
 }
 
-export function learningRateOf(spec: SavedSpec): LearningRate {
+export function learningRateOf(spec: Pick<SavedSpec, 'learningRate'>): LearningRate {
   return typeof spec.learningRate === 'number' ? spec.learningRate : scheduleFromConfig(spec.learningRate);
 }

@@ -1,9 +1,11 @@
 // The optimizer's state: each variable's slots (Adam's m and v, ...) kept by variable name, not by
 // position (cf. tfjs#4290), plus slots loaded from a checkpoint for variables not seen yet. State
 // meets a variable in one place, `check`, which refuses state that does not fit it before a step
-// changes anything; a variable that replaced a disposed one of the same name starts afresh.
+// changes anything; a variable that replaced a disposed one of the same name starts afresh. Besides
+// the rule's slots, the store keeps the optimizer's own per-variable state (the gradient
+// accumulator, the moving average: `extra` slots), checked, saved and loaded the same way.
 import * as tfc from '@tensorflow/tfjs-core';
-import type { CompiledRule, SlotSpec, UpdateRule } from './rules/rule.js';
+import type { SlotSpec, UpdateRule } from './rules/rule.js';
 import { withoutUniqueSuffix } from './variable-names.js';
 
 /** {name, tensor}: what tfjs optimizers take and give as weights (not exported by tfjs-core's index). */
@@ -23,20 +25,28 @@ function splitSlotName(name: string): [string, string] {
 
 const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
+/** Which slots a call is about: a compiled rule's (CompiledRule has `slots`), or some extra slots. */
+export interface SlotSet { readonly slots: readonly SlotSpec[] }
+
 export class SlotStore {
   private readonly state = new Map<string, VariableState>();
   /** Loaded by setWeights for variables not seen yet (a model just reloaded): saved variable name -> suffix -> value. */
   private readonly pending = new Map<string, Map<string, tfc.Variable>>();
 
-  constructor(private readonly rule: UpdateRule) {}
+  /** Every slot the store may hold: the rule's, then the extra ones. */
+  private readonly specs: readonly SlotSpec[];
+
+  constructor(private readonly rule: UpdateRule, extra: readonly SlotSpec[] = []) {
+    this.specs = [...rule.slots, ...extra];
+  }
 
   /**
    * Throws if state kept or loaded for `variable` does not fit it (another shape), naming the
    * variable and both shapes. Changes nothing.
    */
-  check(variable: tfc.Variable, rule: CompiledRule): void {
+  check(variable: tfc.Variable, set: SlotSet): void {
     const kept = this.live(variable);
-    for (const slot of rule.slots) {
+    for (const slot of set.slots) {
       if (kept?.slots.has(slot.name)) continue;
       const loaded = this.pendingFor(variable.name)?.[1].get(slot.suffix);
       if (loaded && !tfc.util.arraysEqual(loaded.shape, variable.shape)) {
@@ -45,27 +55,43 @@ export class SlotStore {
     }
   }
 
-  /** The variable's slots in `rule.slotNames` order, creating missing ones (from loaded state, or their initial value). Call `check` first. */
-  slotsOf(variable: tfc.Variable, rule: CompiledRule, initialValue: (slot: SlotSpec) => number): tfc.Variable[] {
+  /**
+   * The variable's slots in `set.slots` order, creating missing ones from loaded state, or from their
+   * initial value (a number to fill with, or a tensor to copy). Call `check` first.
+   */
+  slotsOf(variable: tfc.Variable, set: SlotSet, initialValue: (slot: SlotSpec) => number | tfc.Tensor): tfc.Variable[] {
     let kept = this.live(variable);
     if (!kept) {
       this.forget(variable.name);
       kept = { variable, slots: new Map() };
       this.state.set(variable.name, kept);
     }
-    for (const slot of rule.slots) {
+    for (const slot of set.slots) {
       if (kept.slots.has(slot.name)) continue;
       const loaded = this.takePending(variable.name, slot.suffix);
-      kept.slots.set(slot.name, loaded ?? tfc.tidy(() => tfc.fill(variable.shape, initialValue(slot)).variable(false)));
+      kept.slots.set(slot.name, loaded ?? tfc.tidy(() => {
+        const init = initialValue(slot);
+        return (typeof init === 'number' ? tfc.fill(variable.shape, init) : tfc.clone(init)).variable(false);
+      }));
     }
-    return rule.slotNames.map((name) => kept.slots.get(name)!);
+    return set.slots.map((slot) => kept.slots.get(slot.name)!);
+  }
+
+  /** Each live variable that has the slot, with it: [variable, slot value]. */
+  withSlot(slotName: string): Array<[tfc.Variable, tfc.Variable]> {
+    const found: Array<[tfc.Variable, tfc.Variable]> = [];
+    for (const kept of this.state.values()) {
+      const slot = kept.slots.get(slotName);
+      if (slot && !kept.variable.isDisposed) found.push([kept.variable, slot]);
+    }
+    return found;
   }
 
   /** Every slot as `<variable>/<suffix>`, and loaded state not adopted yet (saving right after loading keeps it). */
   weights(): NamedTensor[] {
     const weights: NamedTensor[] = [];
     for (const [name, kept] of this.state) {
-      for (const slot of this.rule.slots) {
+      for (const slot of this.specs) {
         const v = kept.slots.get(slot.name);
         if (v) weights.push({ name: `${name}/${slot.suffix}`, tensor: v });
       }
@@ -76,12 +102,12 @@ export class SlotStore {
 
   /** Loads slots saved by `weights`; every entry is checked before any is taken. */
   load(weights: readonly NamedTensor[]): void {
-    const suffixes = new Map(this.rule.slots.map((s) => [s.suffix, s]));
+    const suffixes = new Map(this.specs.map((s) => [s.suffix, s]));
     const updates: Array<() => void> = [];
     for (const { name, tensor } of weights) {
       const [variableName, suffix] = splitSlotName(name);
       const slot = suffixes.get(suffix);
-      if (!slot) throw new Error(`setWeights: '${name}' is not a slot of the ${this.rule.name} rule (slots: ${[...suffixes.keys()].join(', ')})`);
+      if (!slot) throw new Error(`setWeights: '${name}' is not a slot of the ${this.rule.name} rule or of this optimizer's options (slots: ${[...suffixes.keys()].join(', ')})`);
       if (tensor.dtype !== 'float32') throw new Error(`setWeights: '${name}' has dtype ${tensor.dtype}; optimizer state is float32`);
       const kept = this.state.get(variableName);
       const live = kept && !kept.variable.isDisposed ? kept : undefined;

@@ -120,7 +120,7 @@ test('bad options: errors that name the option', () => {
     [{ decay: 0 }, /decay must be a number in \(0, 1\]/],
     [{ decay: 1.2 }, /decay must be a number in \(0, 1\].*got 1.2/],
     [{}, /decay must be a number in \(0, 1\].*got undefined/],
-    [{ decay: 0.5, arch: 'resnet' }, /arch must be one of auto, vit, beit, bert, convnext, swin, sequential; got 'resnet'/],
+    [{ decay: 0.5, arch: 'densenet' }, /arch must be one of auto, vit, beit, bert, convnext, swin, mobilenetv1, mobilenetv2, resnet, efficientnet, sequential; got 'densenet'/],
     [{ decay: 0.5, lr: 1 }, /unknown option 'lr'/],
     [{ decay: 0.5, minScale: 2 }, /minScale must be a number from 0 to 1, got 2/],
     [{ decay: 0.5, freezeBelow: -0.1 }, /freezeBelow must be a number from 0 to 1/],

@@ -7,6 +7,7 @@
 // percent of example code with optimizers the codemod converts or reports. Deterministic for a seed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../../test/support/random.js';
 
 export interface CorpusOptions {
   files: number;
@@ -31,18 +32,6 @@ export interface Corpus {
 }
 
 const EXTENSIONS = ['.ts', '.ts', '.ts', '.tsx', '.js', '.mjs', '.cjs'];
-
-/** Mulberry32: small, fast, good enough to vary a corpus. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 
@@ -236,7 +225,7 @@ model${index}.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' }
 ];
 
 export function generateCorpus(root: string, options: CorpusOptions): Corpus {
-  const rand = random(options.seed ?? 1);
+  const rand = seededRandom(options.seed ?? 1);
   const everyExample = Math.round(1 / (options.exampleShare ?? 0.02));
   const everyLibrary = Math.round(1 / (options.libraryShare ?? 0.08));
   const everyTest = Math.round(1 / (options.testShare ?? 0.01));

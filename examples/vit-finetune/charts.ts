@@ -1,9 +1,12 @@
-// The two charts, as vega-lite specs rendered to SVG in Node (no browser, no canvas):
+// The three charts, as vega-lite specs rendered to SVG in Node (no browser, no canvas):
 //   lr-schedule.svg  the learning rate of every group of the layer-decay run, step by step, as the
 //                    optimizer applied it (the `lr/<group>` keys of model.fit's batch logs)
-//   training.svg     the training loss of both fine-tunings
+//   training.svg     the training loss of the table's two fine-tunings
+//   decay-sweep.svg  accuracy on the new digits against accuracy kept on the old ones, one curve per
+//                    fine-tuning set size, one point per decay
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import type { SweepSummary } from './report.js';
 import type { StepRecord } from './train.js';
 
 export interface GroupInfo {
@@ -71,6 +74,43 @@ export function trainingSpec(runs: ReadonlyArray<{ label: string; records: reado
     layer: [
       { mark: { type: 'line', opacity: 0.25, strokeWidth: 1 }, encoding: { x, y: { field: 'loss', type: 'quantitative', title: 'training loss (cross-entropy)' }, color } },
       { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'smoothed', type: 'quantitative' }, color } },
+    ],
+  };
+}
+
+/**
+ * The sweep's trade-off: x = accuracy kept on the old digits, y = accuracy on the new ones; a curve
+ * per set size through its decays (each point labelled), and a rule at the pre-trained accuracy.
+ */
+export function sweepSpec(summary: readonly SweepSummary[], pretrainedOldAccuracy: number, title: string): vl.TopLevelSpec {
+  const values = summary.map((s) => ({
+    set: `${s.images} fine-tuning images`,
+    decay: s.decay,
+    label: s.decay === 1 ? '1 (one rate)' : `${s.decay}`,
+    newDigits: s.newDigits.mean,
+    oldDigits: s.oldDigits.mean,
+  }));
+  const percent = (field: string, title: string) => ({ field, type: 'quantitative', title, axis: { format: '.0%' }, scale: { zero: false, padding: 12 } }) as const;
+  const x = percent('oldDigits', 'accuracy kept on digits 0–4 (old task, pre-trained head)');
+  const y = percent('newDigits', 'accuracy on digits 5–9 (new task)');
+  const color = { field: 'set', type: 'nominal', title: null, sort: null } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: title,
+      subtitle: [
+        `one point per layer-wise decay (1 = one learning rate)${summary[0]!.repeats > 1 ? `, the mean of ${summary[0]!.repeats} fine-tunings` : ''};`,
+        'up and right is better; the dashed rule: the pre-trained model on digits 0–4',
+      ],
+    },
+    width: 560,
+    height: 360,
+    config: { legend: { labelLimit: 320, orient: 'bottom', direction: 'horizontal' } },
+    layer: [
+      { data: { values: [{ oldDigits: pretrainedOldAccuracy, label: 'pre-trained' }] }, mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { x: { field: 'oldDigits', type: 'quantitative' } } },
+      { data: { values: [{ oldDigits: pretrainedOldAccuracy, label: 'pre-trained' }] }, mark: { type: 'text', align: 'right', baseline: 'top', dx: -4, y: 4, color: 'gray', fontSize: 11 }, encoding: { x: { field: 'oldDigits', type: 'quantitative' }, text: { field: 'label' } } },
+      { data: { values }, mark: { type: 'line', point: { size: 60 }, strokeWidth: 2 }, encoding: { x, y, color, order: { field: 'decay', type: 'quantitative', sort: 'descending' } } },
+      { data: { values }, mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 }, encoding: { x, y, color, text: { field: 'label' } } },
     ],
   };
 }

@@ -1,10 +1,13 @@
-// The experiment: pre-train a small ViT on digits 0–4, then fine-tune it on digits 5–9 twice from
-// the same pre-trained weights, changing one thing only: the layer-wise decay of the learning rate.
+// The experiment: pre-train a small ViT on digits 0–4, then fine-tune it on digits 5–9 many times
+// from the same pre-trained weights, changing only the layer-wise decay of the learning rate and the
+// number of fine-tuning images (the sweep), and, with --sweep, the seed of the new head and of the
+// data order (the repeats).
 //
-// Both fine-tunings replace the 5-way head with the same fresh one (new classes need a new head,
-// as when a ViT pre-trained on ImageNet is fine-tuned on another data set), use AdamW from this
-// package with the same warmup + cosine schedule, weight decay and data order, and differ in
-// `decay` only: 1 (every group at lrScale 1: one learning rate) or e.g. 0.7 (layer-wise decay).
+// Every fine-tuning replaces the 5-way head with a fresh one (new classes need a new head, as when a
+// ViT pre-trained on ImageNet is fine-tuned on another data set) and uses AdamW from this package
+// with the same warmup + cosine schedule, weight decay and number of steps; runs of the same set
+// size and repeat get the same head and see the same batches in the same order, so they differ in
+// `decay` only: 1 (every group at lrScale 1: one learning rate) or e.g. 0.75 (layer-wise decay).
 import * as tf from '@tensorflow/tfjs';
 import { install, schedules, type GroupedOptimizer, describeGroups, layerDecayGroups } from '../../src/index.js';
 import { loadSplit, trainingStream, type DigitSet } from './digits.js';
@@ -19,12 +22,14 @@ import type { DemoOptions } from './options.js';
 // typed so (the same object at run time).
 const { train } = install(tf);
 
-export interface FineTuning {
-  label: string;
+/** One fine-tuning's numbers: a point of the sweep. */
+export interface SweepPoint {
+  /** Fine-tuning images (digits 5–9). */
+  images: number;
+  steps: number;
   decay: number;
-  groups: GroupInfo[];
-  /** describeGroups' printable table. */
-  groupTable: string;
+  /** 0 for the default run; 1, 2 with --sweep (another head initialization and data order). */
+  repeat: number;
   /** Held-out digits 5–9 through the fine-tuned head. */
   newDigitsAccuracy: number;
   /** Held-out digits 0–4 through the head kept from pre-training (see evaluate.ts). */
@@ -33,83 +38,111 @@ export interface FineTuning {
   finalLoss: number;
   /** Training time (the evaluations excluded). */
   seconds: number;
+}
+
+/** A fine-tuning of the closing table: its numbers, its groups and every step. */
+export interface FineTuning extends SweepPoint {
+  label: string;
+  groups: GroupInfo[];
+  /** describeGroups' printable table. */
+  groupTable: string;
   history: StepRecord[];
 }
 
 export interface ExperimentResults {
   pretraining: { steps: number; seconds: number; oldDigitsAccuracy: number; finalLoss: number };
-  schedule: Record<string, unknown>;
+  /** The fine-tunings' schedule on each set, in the order of options.finetuneSets. */
+  schedules: Array<Record<string, unknown>>;
+  /** The table's two runs: the first set size, repeat 0, decay 1 and options.decay. */
   fineTunings: FineTuning[];
-  data: { pretrainImages: number; finetuneImages: number; testImagesPerTask: number };
+  /** Every fine-tuning, the table's two included. */
+  sweep: SweepPoint[];
+  data: { pretrainImages: number; finetuneImages: number[]; testImagesPerTask: number };
 }
 
 export interface ExperimentHooks {
-  /** Called with each run's group table before it trains. */
+  /** Called with the group table of each of the table's runs before it trains. */
   onGroups?: (label: string, table: string) => void;
   showProgress: boolean;
 }
 
 export async function runExperiment(options: DemoOptions, hooks: ExperimentHooks): Promise<ExperimentResults> {
   const old = loadSplit({ digits: [0, 1, 2, 3, 4], trainPerDigit: options.pretrainPerDigit, testPerDigit: options.testPerDigit });
-  const fresh = loadSplit({ digits: [5, 6, 7, 8, 9], trainPerDigit: options.finetunePerDigit, testPerDigit: options.testPerDigit });
+  const freshTest = loadSplit({ digits: [5, 6, 7, 8, 9], trainPerDigit: 0, testPerDigit: options.testPerDigit }).test;
   const model = buildVit({ ...SMALL_VIT, seed: options.seed });
 
   // 1. Pre-training on digits 0–4: one learning rate (decay 1), as pre-training is.
   const pretrainSchedule = schedules.warmupCosine({ lr: options.pretrainLr, warmupSteps: Math.round(options.pretrainSteps / 10), totalSteps: options.pretrainSteps, minLr: 1e-5 });
   let started = performance.now();
-  const pretrainOptimizer = train.adamw(layerDecayGroups(model, { decay: 1, arch: 'vit', weightDecay: options.weightDecay }), { learningRate: pretrainSchedule });
+  const pretrainOptimizer = train.adamw(layerDecayGroups(model, { decay: 1, arch: 'vit', weightDecay: options.weightDecay }), { learningRate: pretrainSchedule, engine: options.engine });
   const pretrainHistory = await trainOn(model, pretrainOptimizer, old.train, options.pretrainSteps, options, 'pre-train 0–4', options.seed + 1, hooks);
-  const pretrainSeconds = (performance.now() - started) / 1000;
   const pretraining = {
     steps: options.pretrainSteps,
-    seconds: pretrainSeconds,
+    seconds: (performance.now() - started) / 1000,
     oldDigitsAccuracy: await accuracy(model, old.test),
     finalLoss: meanLoss(pretrainHistory),
   };
+  pretrainOptimizer.dispose();
   const pretrained = model.getWeights().map((w) => w.clone());
   const pretrainedHead = model.getLayer('head').getWeights().map((w) => w.clone());
-  const newHead = freshHeadWeights(model, options.seed + 1000);
 
-  // 2. Two fine-tunings on digits 5–9 from the same weights.
-  const warmupSteps = Math.round(options.finetuneSteps / 10);
-  const schedule = schedules.warmupCosine({ lr: options.lr, warmupSteps, totalSteps: options.finetuneSteps, minLr: 1e-6 });
+  // 2. The fine-tunings on digits 5–9, each from the pre-trained weights.
   const fineTunings: FineTuning[] = [];
-  for (const [label, decay] of [['one learning rate', 1], [`layer-wise decay ${options.decay}`, options.decay]] as const) {
-    model.setWeights(pretrained);
-    model.getLayer('head').setWeights(newHead);
-    const groups = layerDecayGroups(model, { decay, arch: 'vit', weightDecay: options.weightDecay });
-    const description = describeGroups(groups);
-    hooks.onGroups?.(label, description.table);
-    started = performance.now();
-    const optimizer = train.adamw(groups, { learningRate: schedule });
-    const history = await trainOn(model, optimizer, fresh.train, options.finetuneSteps, options, `fine-tune 5–9, ${decay === 1 ? 'one lr' : `decay ${decay}`}`, options.seed + 2, hooks);
-    const seconds = (performance.now() - started) / 1000;
-    fineTunings.push({
-      label,
-      decay,
-      groups: description.rows.map((r) => ({ name: r.group, lrScale: r.lrScale, layers: r.layers, weightDecay: r.weightDecay })),
-      groupTable: description.table,
-      newDigitsAccuracy: await accuracy(model, fresh.test),
-      oldDigitsAccuracy: await accuracyWithHead(model, pretrainedHead, old.test),
-      finalLoss: meanLoss(history),
-      seconds,
-      history,
-    });
-    optimizer.dispose();
+  const sweep: SweepPoint[] = [];
+  const finetuneImages: number[] = [];
+  const fineTuneSchedules: Array<Record<string, unknown>> = [];
+  for (const { perDigit, steps } of options.finetuneSets) {
+    const schedule = schedules.warmupCosine({ lr: options.lr, warmupSteps: Math.round(steps / 10), totalSteps: steps, minLr: 1e-6 });
+    fineTuneSchedules.push({ ...schedule.config });
+    const set = loadSplit({ digits: [5, 6, 7, 8, 9], trainPerDigit: perDigit, testPerDigit: 0 }).train;
+    finetuneImages.push(set.size);
+    for (let repeat = 0; repeat < options.repeats; repeat++) {
+      const newHead = freshHeadWeights(model, options.seed + 1000 + 100 * repeat);
+      for (const decay of options.sweepDecays) {
+        const inTable = perDigit === options.finetuneSets[0]!.perDigit && repeat === 0 && (decay === 1 || decay === options.decay);
+        const label = decay === 1 ? 'one learning rate' : `layer-wise decay ${decay}`;
+        model.setWeights(pretrained);
+        model.getLayer('head').setWeights(newHead);
+        const groups = layerDecayGroups(model, { decay, arch: 'vit', weightDecay: options.weightDecay });
+        const description = describeGroups(groups);
+        if (inTable) hooks.onGroups?.(label, description.table);
+        started = performance.now();
+        const optimizer = train.adamw(groups, { learningRate: schedule, engine: options.engine });
+        const progressLabel = `fine-tune ${set.size}, ${decay === 1 ? 'one lr' : `decay ${decay}`}${repeat > 0 ? ` #${repeat + 1}` : ''}`;
+        const history = await trainOn(model, optimizer, set, steps, options, progressLabel, options.seed + 2 + 100 * repeat, hooks);
+        const seconds = (performance.now() - started) / 1000;
+        optimizer.dispose();
+        const point: SweepPoint = {
+          images: set.size,
+          steps,
+          decay,
+          repeat,
+          newDigitsAccuracy: await accuracy(model, freshTest),
+          oldDigitsAccuracy: await accuracyWithHead(model, pretrainedHead, old.test),
+          finalLoss: meanLoss(history),
+          seconds,
+        };
+        sweep.push(point);
+        if (inTable) {
+          const groupInfo = description.rows.map((r) => ({ name: r.group, lrScale: r.lrScale, layers: r.layers, weightDecay: r.weightDecay }));
+          fineTunings.push({ ...point, label, groups: groupInfo, groupTable: description.table, history });
+        }
+      }
+      tf.dispose(newHead);
+    }
   }
-  pretrainOptimizer.dispose();
-  [...pretrained, ...pretrainedHead, ...newHead].forEach((t) => t.dispose());
+  tf.dispose([...pretrained, ...pretrainedHead]);
   model.dispose();
   return {
     pretraining,
-    schedule: { ...schedule.config },
+    schedules: fineTuneSchedules,
     fineTunings,
-    data: { pretrainImages: old.train.size, finetuneImages: fresh.train.size, testImagesPerTask: fresh.test.size },
+    sweep,
+    data: { pretrainImages: old.train.size, finetuneImages, testImagesPerTask: freshTest.size },
   };
 }
 
 async function trainOn(model: tf.LayersModel, optimizer: GroupedOptimizer, set: DigitSet, steps: number, options: DemoOptions, label: string, seed: number, hooks: ExperimentHooks) {
-  // The same seed for both fine-tunings: they see the same batches in the same order.
   const stream = trainingStream(set, steps, options.batchSize, seededRandom(seed));
   try {
     return await fitAndRecord(model, optimizer, stream, { label, batchSize: options.batchSize, showProgress: hooks.showProgress });

@@ -1,15 +1,15 @@
 // `npm run demo`: fine-tune a small ViT on real digits with one learning rate and with layer-wise
-// decay, print the groups, the progress and a comparison, and write lr-schedule.svg, training.svg
-// and results.json. Flags: see options.ts (`--help`).
+// decay, print the groups, the progress, a comparison and the sweep over decay and set size, and
+// write lr-schedule.svg, training.svg, decay-sweep.svg and results.json. Flags: see options.ts (`--help`).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { startBackend } from './backend.js';
-import { lrScheduleSpec, renderSvg, trainingSpec } from './charts.js';
+import { lrScheduleSpec, renderSvg, sweepSpec, trainingSpec } from './charts.js';
 import { runExperiment } from './experiment.js';
 import { parseOptions, USAGE } from './options.js';
-import { resultsTable } from './report.js';
+import { resultsTable, summarizeSweep, sweepTable } from './report.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const started = performance.now();
@@ -25,14 +25,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   await startBackend(options.backend);
-  console.log(`backend ${tf.getBackend()}, seed ${options.seed}, ${options.pretrainSteps} pre-training steps, 2 × ${options.finetuneSteps} fine-tuning steps, batch ${options.batchSize}\n`);
+  const fineTunings = options.finetuneSets.map(({ perDigit, steps }) => `${options.sweepDecays.length * options.repeats} × ${steps} steps on ${5 * perDigit} images`);
+  console.log(`backend ${tf.getBackend()}, engine ${options.engine}, seed ${options.seed}, ${options.pretrainSteps} pre-training steps, fine-tuning ${fineTunings.join(' and ')}, batch ${options.batchSize}\n`);
 
   const results = await runExperiment(options, {
     showProgress: true,
     onGroups: (label, table) => console.log(`\nFine-tuning with ${label}: the optimizer's groups\n${table}\n`),
   });
   const table = resultsTable(results);
-  console.log(`\n${table}\n`);
+  const sweep = sweepTable(results);
+  console.log(`\n${table}\n\n${sweep}\n`);
 
   const out = resolve(options.out);
   await mkdir(out, { recursive: true });
@@ -41,6 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     `Learning rate of each group while fine-tuning with ${decayed.label} (warmup + cosine × lrScale)`)));
   await writeFile(join(out, 'training.svg'), await renderSvg(trainingSpec(
     results.fineTunings.map((f) => ({ label: f.label, records: f.history })), 'Fine-tuning on digits 5–9: training loss')));
+  await writeFile(join(out, 'decay-sweep.svg'), await renderSvg(sweepSpec(summarizeSweep(results.sweep), results.pretraining.oldDigitsAccuracy,
+    'Fine-tuning on digits 5–9: learned vs kept, by layer-wise decay')));
   const wallSeconds = (performance.now() - started) / 1000;
   await writeFile(join(out, 'results.json'), `${JSON.stringify({
     command: `node dist/examples/vit-finetune/main.js ${argv.join(' ')}`.trim(),
@@ -48,9 +52,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     options,
     wallSeconds,
     table,
+    sweepTable: sweep,
     ...results,
   }, null, 1)}\n`);
-  console.log(`wrote lr-schedule.svg, training.svg and results.json to ${out} (${wallSeconds.toFixed(0)} s in all)`);
+  console.log(`wrote lr-schedule.svg, training.svg, decay-sweep.svg and results.json to ${out} (${wallSeconds.toFixed(0)} s in all)`);
   return 0;
 }
 

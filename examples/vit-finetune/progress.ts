@@ -10,7 +10,7 @@ export interface Progress {
 export function progressBar(label: string, total: number, enabled: boolean): Progress {
   if (!enabled) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar({
-    format: `${label.padEnd(26)} {bar} {value}/{total} steps | loss {loss} | acc {acc} | lr {lr} | {duration_formatted}`,
+    format: `${label.padEnd(28)} {bar} {value}/{total} steps | loss {loss} | acc {acc} | lr {lr} | {duration_formatted}`,
     barsize: 24,
     hideCursor: true,
     noTTYOutput: true,

@@ -1,9 +1,14 @@
-// cpu backend: one fused loop per variable over the backend's own Float32Arrays, in place.
+// cpu backend: the rule's WebAssembly SIMD kernel over the backend's own Float32Arrays, through a
+// staging memory (simd-staging.ts), in place; where WebAssembly SIMD is missing, the fused JS loop
+// (js-kernel.ts), in place too. Both give the ops path's bits. In place is safe on this backend: it
+// keeps nothing derived from a tensor's values (unlike wasm's packed weights or WebGL's textures),
+// and a data id shared with another tensor is first replaced by a private copy (in-place.ts).
 import * as tfc from '@tensorflow/tfjs-core';
 import type { GroupStep, UpdateEngine } from './engine.js';
 import { jsKernel } from './js-kernel.js';
 import { ensureOwnData } from './in-place.js';
 import { opsEngine } from './ops.js';
+import { runStaged, stagedKernel } from './simd-staging.js';
 
 interface CpuBackend { data: { get(dataId: object): { values: unknown } } }
 
@@ -17,11 +22,17 @@ export const cpuEngine: UpdateEngine = {
       return;
     }
     const values = (t: tfc.Tensor) => backend.data.get(t.dataId).values as Float32Array;
-    const kernel = jsKernel(rule);
-    for (const { param, grad, slots } of entries) {
+    for (const { param, slots } of entries) {
       ensureOwnData(param, () => values(param));
       for (const s of slots) ensureOwnData(s, () => values(s));
-      kernel(values(param), values(grad), slots.map(values), scalars);
+    }
+    const arrays = entries.map(({ param, grad, slots }) => ({ p: values(param), g: values(grad), slots: slots.map(values) }));
+    const simd = stagedKernel(rule);
+    if (simd) {
+      runStaged(rule, simd, arrays, rule.scalarNames.map((s) => scalars[s]!));
+    } else {
+      const kernel = jsKernel(rule);
+      for (const { p, g, slots } of arrays) kernel(p, g, slots, scalars);
     }
   },
 };

@@ -7,6 +7,7 @@ import { opsEngine } from './ops.js';
 import { cpuEngine } from './cpu.js';
 import { wasmEngine } from './wasm.js';
 import { webgpuEngine } from './webgpu/engine.js';
+import { webglEngine } from './webgl/engine.js';
 
 /** 'auto': fused where the backend has an engine, else ops. 'fused': an error where it has none. An engine object: that engine. */
 export type EngineChoice = 'auto' | 'ops' | 'fused' | UpdateEngine;
@@ -15,6 +16,7 @@ const FUSED_ENGINES: Readonly<Record<string, UpdateEngine>> = {
   cpu: cpuEngine,
   wasm: wasmEngine,
   webgpu: webgpuEngine,
+  webgl: webglEngine,
 };
 
 export function isEngineChoice(x: unknown): x is EngineChoice {

@@ -5,6 +5,7 @@
 import type { GroupSpec, ParamRef } from '../groups.js';
 import type { LayerDecayGroups, ParamAssignment } from './layer-decay-groups.js';
 import { ranges } from './group-names.js';
+import { describeVerdict } from './no-weight-decay.js';
 
 export interface GroupRow {
   group: string;
@@ -29,6 +30,8 @@ export interface GroupsDescription {
   unmatched: string[];
   /** Parameters in no group: frozen, non-trainable or not float32. */
   untrained: string[];
+  /** Each trained parameter with no weight decay and why: '1-D', or which glob of the no-weight-decay list matched its variable or layer name. */
+  noWeightDecay: Array<{ name: string; why: string }>;
   /** Every parameter with its layer, scale and group (layerDecayGroups results only). */
   assignments: readonly ParamAssignment[] | null;
   table: string;
@@ -45,6 +48,7 @@ export function describeGroups(groups: readonly GroupSpec[] | LayerDecayGroups):
     rows,
     unmatched: meta ? [...meta.unmatched] : [],
     untrained: meta ? meta.assignments.filter((a) => !a.trainable).map((a) => a.name) : [],
+    noWeightDecay: meta ? meta.assignments.filter((a) => a.trainable && a.noDecay).map((a) => ({ name: a.name, why: describeVerdict(a.noDecay!, a.layer) })) : [],
     assignments: meta?.assignments ?? null,
   };
   return { ...description, table: formatTable(description) };
@@ -103,6 +107,13 @@ function formatTable(d: Omit<GroupsDescription, 'table'>): string {
   const widths = header.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
   const render = (row: string[]) => row.map((cell, c) => (leftAligned[c] ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
   lines.push(render(header), ...body.map(render), render(total));
+  const listed = d.noWeightDecay.filter((x) => x.why !== '1-D');
+  if (d.noWeightDecay.length > 0) {
+    const oneDim = d.noWeightDecay.length - listed.length;
+    lines.push(`no weight decay: ${oneDim} variable(s) 1-D${listed.length > 0 ? `, ${listed.length} in the no-weight-decay list:` : ''}`);
+    const width = Math.max(...listed.map((x) => x.name.length));
+    for (const x of listed) lines.push(`  ${x.name.padEnd(width)}  ${x.why}`);
+  }
   if (d.untrained.length > 0) {
     lines.push(`not trained (frozen or non-trainable, in no group): ${d.untrained.length} variable(s)`);
   }

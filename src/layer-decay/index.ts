@@ -8,3 +8,5 @@ export { describeGroups, type GroupRow, type GroupsDescription } from './describ
 export { canonicalName } from './names.js';
 export type { ParamSource, ParamDescription, ModelJsonLike } from './param-source.js';
 export { ARCH_NAMES, GRANULARITIES, type ArchName, type Granularity } from './resolvers/resolver.js';
+export type { NoDecayReason, NoDecayVerdict } from './no-weight-decay.js';
+export { freezeLayers, unfreezeCallback, type FreezeResult, type UnfreezeOptions, type LayerIds } from './freeze-layers.js';

@@ -20,7 +20,7 @@ const USAGE = `usage: tfjs-layer-decay inspect <model.json or its folder> --deca
 
   --decay <d>             layer-wise decay in (0, 1] (required)
   --arch <name>           ${ARCH_CHOICES.join(', ')} (default auto)
-  --granularity <g>       convnext / swin: ${GRANULARITIES.join(', ')} (default ${GRANULARITIES[0]})
+  --granularity <g>       convnext, swin, resnet, efficientnet: ${GRANULARITIES.join(', ')} (default ${GRANULARITIES[0]})
   --num-layers <n>        the top layer's id (default: what the names imply)
   --weight-decay <w>      weight decay of the decay groups (>= 0)
   --no-weight-decay <glob>  a name with no weight decay (repeatable; replaces the arch's list)

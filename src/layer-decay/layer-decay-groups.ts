@@ -12,13 +12,14 @@ import type { GroupSpec, ParamRef } from '../groups.js';
 import { describeValue } from '../checks.js';
 import { matchPattern, withoutUniqueSuffix } from '../variable-names.js';
 import { checkDecay, checkNumLayers, layerScales } from './layer-scales.js';
-import { matchesAnyGlob } from './glob.js';
+import { noDecayVerdict, type NoDecayVerdict } from './no-weight-decay.js';
 import { collectParams, type ParamInfo, type ParamSource, type SourceKind } from './param-source.js';
 import { RESOLVERS, detectArch } from './resolvers/auto.js';
 import {
   ARCH_NAMES, GRANULARITIES, type ArchContext, type ArchName, type ArchPlan, type Granularity, type LayerAssignment, type Resolver,
 } from './resolvers/resolver.js';
 import { groupName } from './group-names.js';
+import { NAMED_ARCHS } from './resolvers/sequential.js';
 
 export type ArchChoice = 'auto' | ArchName;
 
@@ -32,7 +33,7 @@ export interface LayerDecayOptions {
   decay: number;
   /** Which rule gives layer ids ('auto': recognized from the names; the result says which). */
   arch?: ArchChoice;
-  /** convnext and swin: one layer per block (default), per 3 blocks ('group'), or per stage. */
+  /** convnext, swin, resnet, efficientnet: one layer per block (default), per 3 blocks ('group'), or per stage. */
   granularity?: Granularity;
   /** The top layer's id; default: what the names imply (a ViT: blocks + 1). */
   numLayers?: number;
@@ -41,7 +42,11 @@ export interface LayerDecayOptions {
   rules?: readonly LayerRule[];
   /** Weight decay of the decay groups; without it they take the optimizer's default. */
   weightDecay?: number;
-  /** Globs of names with no weight decay (`*` any run of characters); default: the arch's own list (timm's no_weight_decay()). */
+  /**
+   * Globs of names with no weight decay (`*` any run of characters), matched against each variable's
+   * name and the name of the layer that holds it (a tfjs `pos_embed/embedding` is PyTorch's
+   * `pos_embed`); default: the arch's own list (timm's no_weight_decay()).
+   */
   noWeightDecay?: readonly string[];
   /** 1-D parameters (biases, norm scales) and scalars get no weight decay, as MAE/BEiT/timm. Default true. */
   excludeOneDim?: boolean;
@@ -69,6 +74,10 @@ export interface ParamAssignment {
   scale: number;
   lrScale: number;
   weightDecay: boolean;
+  /** Why it has no weight decay (null: it has): 1-D, or the no-weight-decay list by variable or layer name. */
+  noDecay: NoDecayVerdict | null;
+  /** The layer that holds it (see ParamInfo.layer). */
+  layer: string | null;
   /** What gave the id. */
   source: 'layerId' | 'rule' | 'arch' | 'unmatched';
   /** The group it is in; null for a parameter that is not trained. */
@@ -119,7 +128,7 @@ export function layerDecayGroups(source: ParamSource, options: LayerDecayOptions
     const found = detectArch(context);
     if (!found && !custom) {
       const sample = params.slice(0, 5).map((p) => `'${p.name}'`).join(', ');
-      throw new Error(`arch 'auto' recognized none of vit, beit, bert, convnext, swin in these names (first: ${sample}), and a list of variables has no graph for 'sequential'; pass arch, rules or layerId`);
+      throw new Error(`arch 'auto' recognized none of ${NAMED_ARCHS.join(', ')} in these names (first: ${sample}), and a list of variables has no graph for 'sequential'; pass arch, rules or layerId`);
     }
     resolver = found?.resolver ?? null;
     archReason = found ? `auto: ${found.reason}` : 'auto: no known architecture; rules / layerId only';
@@ -166,11 +175,11 @@ export function layerDecayGroups(source: ParamSource, options: LayerDecayOptions
     const layerId = id === 'top' || id === null ? top : id;
     const scale = scales[layerId]!;
     const frozen = opts.freezeBelow !== undefined && scale < opts.freezeBelow;
-    const noDecay = (opts.excludeOneDim && param.shape.length <= 1) || matchesAnyGlob(noWeightDecay, [param.name, param.canonical]) !== undefined;
+    const noDecay = noDecayVerdict(param, noWeightDecay, opts.excludeOneDim);
     return {
       name: param.name, canonicalName: param.canonical, shape: param.shape, size: param.shape.reduce((a, b) => a * b, 1),
       trainable: isTrained(param), layerId, scale, lrScale: frozen ? 0 : Math.max(scale, opts.minScale ?? 0),
-      weightDecay: !noDecay, source, group: null,
+      weightDecay: noDecay === null, noDecay, layer: param.layer, source, group: null,
     };
   });
 

@@ -35,11 +35,15 @@ export function isModelLike(x: unknown): x is ModelLike {
 }
 
 export function graphOfModel(model: ModelLike): LayerGraph {
-  const inModel = new Set(model.layers.map((l) => l.name));
+  const ownerOf = ownersOfLayers(model);
   return {
     layers: model.layers.map((layer) => {
-      // A layer's inbound nodes include those of other models it is used in: keep this model's.
-      const inbound = layer.inboundNodes.flatMap((node) => node.inboundLayers.map((l) => l.name)).filter((n) => inModel.has(n));
+      // A layer's inbound nodes include those of other models it is used in: keep this model's. An
+      // inbound layer inside a nested model stands for that model: a Sequential whose first layer is a
+      // model reuses that model's output tensor, so the next layer's inbound layer is the nested
+      // model's last layer, not the nested model (the usual tf.sequential([backbone, head])).
+      const inbound = layer.inboundNodes.flatMap((node) => node.inboundLayers.map((l) => ownerOf.get(l.name)))
+        .filter((n): n is string => n !== undefined && n !== layer.name);
       const nested = isModelLike(layer);
       return {
         name: layer.name,
@@ -50,6 +54,18 @@ export function graphOfModel(model: ModelLike): LayerGraph {
       };
     }),
   };
+}
+
+/** Every layer name inside the model, nested models' layers at any depth included -> the model's own layer that holds it. */
+function ownersOfLayers(model: ModelLike): Map<string, string> {
+  const ownerOf = new Map<string, string>();
+  const claim = (inner: LayerNodeLike, owner: string) => {
+    if (!ownerOf.has(inner.name)) ownerOf.set(inner.name, owner);
+    if (isModelLike(inner)) inner.layers.forEach((l) => claim(l, owner));
+  };
+  for (const layer of model.layers) ownerOf.set(layer.name, layer.name); // the model's own layers first
+  for (const layer of model.layers) claim(layer, layer.name);
+  return ownerOf;
 }
 
 // ---- saved topology (model.json) ----
@@ -126,6 +142,19 @@ export function attachWeights(graph: LayerGraph, weightNames: readonly string[])
     else orphans.push(w);
   }
   return orphans;
+}
+
+/** The layer that holds each weight, by weight name (layers of nested models included). */
+export function layersOfWeights(graph: LayerGraph): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (g: LayerGraph) => {
+    for (const l of g.layers) {
+      if (l.children) walk(l.children);
+      for (const w of l.weights) out.set(w, l.name);
+    }
+  };
+  walk(graph);
+  return out;
 }
 
 /** Trainability of each weight as the topology says it (frozen layers, and BatchNorm's moving statistics). */

@@ -10,9 +10,17 @@ import { withoutUniqueSuffix } from '../variable-names.js';
 const NUMBERED_SEGMENT = /^([A-Za-z][\w-]*?)((?:_\d+)+)$/;
 
 export function canonicalName(name: string): string {
-  const segments = withoutUniqueSuffix(name).split(/[/.]/);
+  return dottedName(withoutUniqueSuffix(name));
+}
+
+/** A layer's name in the same dotted spelling (a layer name has no reload suffix to drop: `blocks_1` -> `blocks.1`). */
+export function canonicalLayerName(layer: string): string {
+  return dottedName(layer);
+}
+
+function dottedName(name: string): string {
   const out: string[] = [];
-  for (const segment of segments) {
+  for (const segment of name.split(/[/.]/)) {
     const numbered = NUMBERED_SEGMENT.exec(segment);
     if (numbered) out.push(numbered[1]!, ...numbered[2]!.slice(1).split('_'));
     else out.push(segment);

@@ -5,9 +5,10 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { LayerVariableLike } from '../groups.js';
 import { describeValue } from '../checks.js';
+import { withoutUniqueSuffix } from '../variable-names.js';
 import { canonicalName } from './names.js';
 import {
-  attachWeights, graphOfModel, graphOfTopology, isModelLike, weightTrainability, type LayerGraph,
+  attachWeights, graphOfModel, graphOfTopology, isModelLike, layersOfWeights, weightTrainability, type LayerGraph,
 } from './layer-graph.js';
 
 export interface ParamInfo {
@@ -15,6 +16,12 @@ export interface ParamInfo {
   name: string;
   /** The dotted spelling every layer rule reads (see names.ts). */
   canonical: string;
+  /**
+   * The layer that holds it: from the model's graph where the source has one, else what the name
+   * implies (tfjs names a weight `<layer>/<weight>`, PyTorch `<module>.<weight>`); null for a name
+   * with no separator.
+   */
+  layer: string | null;
   shape: number[];
   dtype: string;
   /** Frozen and non-trainable variables count for depth but go in no group. */
@@ -48,7 +55,11 @@ export interface CollectedParams { kind: SourceKind; params: ParamInfo[]; graph:
 export function collectParams(source: unknown): CollectedParams {
   let collected: CollectedParams;
   if (isModelJson(source)) collected = fromModelJson(source);
-  else if (isModelLike(source)) collected = { kind: 'model', params: source.weights.map((w) => fromVariable(w, w.name)), graph: graphOfModel(source) };
+  else if (isModelLike(source)) {
+    const graph = graphOfModel(source);
+    const layerOf = layersOfWeights(graph);
+    collected = { kind: 'model', params: source.weights.map((w) => fromVariable(w, w.name, layerOf.get(w.name))), graph };
+  }
   else if (Array.isArray(source)) collected = { kind: 'variables', params: source.map((item, i) => fromListItem(item, i)), graph: null };
   else if (typeof source === 'object' && source !== null && Object.values(source).every(isVariableLike)) {
     collected = { kind: 'map', params: Object.entries(source).map(([name, v]) => fromVariable(v as VariableLike, name)), graph: null };
@@ -68,15 +79,25 @@ function fromListItem(item: unknown, index: number): ParamInfo {
   if (isVariableLike(item)) return fromVariable(item, item.name);
   const d = item as ParamDescription;
   if (typeof d === 'object' && d !== null && typeof d.name === 'string' && Array.isArray(d.shape)) {
-    return { name: d.name, canonical: canonicalName(d.name), shape: [...d.shape], dtype: d.dtype ?? 'float32', trainable: d.trainable ?? true, ref: d.name };
+    return {
+      name: d.name, canonical: canonicalName(d.name), layer: layerInName(d.name), shape: [...d.shape], dtype: d.dtype ?? 'float32',
+      trainable: d.trainable ?? true, ref: d.name,
+    };
   }
   throw new Error(`layerDecayGroups: source[${index}] is ${describeValue(item)}, not a tf.Variable, a LayerVariable or a {name, shape} description`);
 }
 
-function fromVariable(v: VariableLike, name: string): ParamInfo {
+function fromVariable(v: VariableLike, name: string, layer?: string): ParamInfo {
   const shape = [...(v as { shape: number[] }).shape];
   const dtype = (v as { dtype: string }).dtype;
-  return { name, canonical: canonicalName(name), shape, dtype, trainable: v.trainable, ref: v };
+  return { name, canonical: canonicalName(name), layer: layer ?? layerInName(name), shape, dtype, trainable: v.trainable, ref: v };
+}
+
+/** `conv1_bn/gamma_1` -> `conv1_bn`; `blocks.0.norm1.weight` -> `blocks.0.norm1`; `cls_token` -> null. */
+function layerInName(name: string): string | null {
+  const bare = withoutUniqueSuffix(name);
+  const cut = Math.max(bare.lastIndexOf('/'), bare.lastIndexOf('.'));
+  return cut > 0 ? bare.slice(0, cut) : null;
 }
 
 function fromModelJson(json: ModelJsonLike): CollectedParams {
@@ -84,8 +105,9 @@ function fromModelJson(json: ModelJsonLike): CollectedParams {
   const graph = graphOfTopology(json.modelTopology);
   attachWeights(graph, specs.map((s) => s.name));
   const trainable = weightTrainability(graph);
+  const layerOf = layersOfWeights(graph);
   const params = specs.map((s) => ({
-    name: s.name, canonical: canonicalName(s.name), shape: [...s.shape], dtype: s.dtype ?? 'float32',
+    name: s.name, canonical: canonicalName(s.name), layer: layerOf.get(s.name) ?? layerInName(s.name), shape: [...s.shape], dtype: s.dtype ?? 'float32',
     trainable: trainable.get(s.name) ?? true, ref: s.name,
   }));
   return { kind: 'model.json', params, graph };

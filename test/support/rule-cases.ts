@@ -1,6 +1,8 @@
 // The cases the optimizer tests run: each rule with its stock tfjs factory arguments, the same
 // settings as options of the grouped optimizer, and the hyperparameters the float64 reference uses.
 // Written out by hand (not read from src/rules) so that a wrong default in src shows up.
+import { seededRandom } from './random.js';
+
 export interface RuleCase {
   label: string;
   rule: string;
@@ -51,17 +53,7 @@ export function initialValues(size: number, seed: number): Float32Array {
   return Float32Array.from({ length: size }, () => 2 * random() - 1);
 }
 
-/** mulberry32: a small deterministic generator, so every run sees the same numbers. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Largest |a - b| / max(|b|, floor): relative error that does not blow up near zero. */
 export function maxRelativeDifference(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-3): number {

@@ -76,11 +76,13 @@ function isBuffer(resource: unknown): resource is GpuBuffer {
   return typeof resource === 'object' && resource !== null && typeof (resource as GpuBuffer).size === 'number' && typeof (resource as GpuBuffer).usage === 'number';
 }
 
-/** The tensor's GPU buffer, uploading CPU-resident data first; null if its data is no buffer. */
+/** The tensor's GPU buffer, uploading CPU-resident data first; null if its data is no buffer or holds another dtype than float32. */
 export function bufferOf(backend: WebGpuBackend, t: tfc.TensorInfo): GpuBuffer | null {
   backend.uploadToGPU(t.dataId);
-  const resource = backend.tensorMap.get(t.dataId)?.resource;
-  return isBuffer(resource) ? resource : null;
+  const data = backend.tensorMap.get(t.dataId);
+  // webgpu's cast from int32 to float32 shares the data id: the buffer still holds int32 bits.
+  if (data?.dtype !== undefined && data.dtype !== 'float32') return null;
+  return isBuffer(data?.resource) ? data.resource : null;
 }
 
 /**

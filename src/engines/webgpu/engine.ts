@@ -76,10 +76,9 @@ function runStep(step: GroupStep, deviceState: (backend: WebGpuBackend) => Devic
   const entries = step.entries.filter((e) => e.param.size > 0);
   if (entries.length === 0) return;
   // A tfjs whose backend has another shape, data held in textures, or data stored as another dtype
-  // than the tensor says (tfjs casts int32 to float32 by relabelling the same buffer): the portable path.
+  // than the tensor says (bufferOf: null): the portable path.
   const tensorsOf = (e: (typeof entries)[number]): tfc.Tensor[] => [e.param, e.grad, ...e.slots];
-  const storedAsFloat32 = (b: WebGpuBackend, t: tfc.Tensor) => t.dtype === 'float32' && b.tensorMap.get(t.dataId)?.dtype === 'float32';
-  if (!backend || entries.some((e) => tensorsOf(e).some((t) => !storedAsFloat32(backend, t) || bufferOf(backend, t) === null))) {
+  if (!backend || entries.some((e) => tensorsOf(e).some((t) => t.dtype !== 'float32' || bufferOf(backend, t) === null))) {
     opsEngine.run(step);
     return;
   }

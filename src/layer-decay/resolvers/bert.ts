@@ -1,7 +1,7 @@
 // BERT layer ids: embeddings.* -> 0; encoder.layer.i.* -> i + 1; pooler / classifier -> top
 // (numLayers = encoder layers + 1). The rule is ELECTRA's _get_layer_lrs (model/optimization.py,
 // which keys TF names "/embeddings/" -> 0 and "encoder/layer_i/" -> i + 1), with the task head at
-// n_layers + 1 instead of ELECTRA's n_layers + 2 so that the scales follow OneFlow's
+// n_layers + 1 instead of ELECTRA's n_layers + 2 so that the scales follow OneFlow's and MAE's
 // decay ** (numLayers - i) with no empty layer between the encoder and the head.
 // Names: Hugging Face (`bert.encoder.layer.3.attention.self.query.weight`) and tfjs / TF
 // (`encoder/layer_3/attention/self/query/kernel`). Biases and LayerNorm weights are 1-D, so the

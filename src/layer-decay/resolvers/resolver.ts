@@ -6,10 +6,10 @@
 import type { ParamInfo } from '../param-source.js';
 import type { LayerGraph } from '../layer-graph.js';
 
-export const ARCH_NAMES = ['vit', 'beit', 'bert', 'convnext', 'swin', 'sequential'] as const;
+export const ARCH_NAMES = ['vit', 'beit', 'bert', 'convnext', 'swin', 'mobilenetv1', 'mobilenetv2', 'resnet', 'efficientnet', 'sequential'] as const;
 export type ArchName = (typeof ARCH_NAMES)[number];
 
-/** For stage-based models (convnext, swin): one layer id per block, per run of 3 blocks, or per stage. */
+/** For stage-based models (convnext, swin, resnet, efficientnet): one layer id per block, per run of 3 blocks, or per stage. */
 export const GRANULARITIES = ['block', 'group', 'stage'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 

@@ -3,13 +3,17 @@
 // model, frozen layers included so that freezing one never shifts the others (timm#2691). Layers on
 // parallel branches at the same depth share an id; the deepest layer is the top.
 import { weightDepths } from '../layer-graph.js';
-import type { Resolver } from './resolver.js';
+import { ARCH_NAMES, type Resolver } from './resolver.js';
+
+/** The architectures recognized by their names, which the graph fallback comes after. */
+export const NAMED_ARCHS = ARCH_NAMES.filter((a) => a !== 'sequential');
 
 export const sequentialResolver: Resolver = {
   arch: 'sequential',
   reference: "depth in the model's layer graph",
   recognize({ graph }) {
-    return graph ? "no known architecture in the names: depth in the model's layer graph" : null;
+    // Said in describeGroups' header: the names fit none of the tables, so the ids are graph depths.
+    return graph ? `the names fit no table of ${NAMED_ARCHS.join(', ')}: depth in the model's layer graph` : null;
   },
   plan({ graph }) {
     if (!graph) {

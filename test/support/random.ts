@@ -1,0 +1,13 @@
+// The one seeded random generator of the tests and benchmarks (mulberry32): every run sees the same
+// numbers. (The examples keep their own copy, examples/vit-finetune/random.ts, so that an example
+// reads on its own.)
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
