@@ -223,7 +223,7 @@ test('inspect, the built command, on a saved truncated MobileNet with a new head
   const dir = mkdtempSync(join(tmpdir(), 'keras-cnn-inspect-'));
   try {
     const file = await saveModelJson(truncatedWithNewHead(), dir);
-    const cli = resolve(import.meta.dirname, '../src/cli.js');
+    const cli = resolve(import.meta.dirname, '../bin/tfjs-layer-decay.js');
     const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'inspect', file, ...args], { encoding: 'utf8' });
     const text = run('--decay', '0.5');
     assert.is(text.status, 0, text.stderr);
