@@ -1,6 +1,6 @@
 // The experiment: pre-train a small ViT on digits 0–4, then fine-tune it on digits 5–9 many times
 // from the same pre-trained weights, changing only the layer-wise decay of the learning rate and the
-// number of fine-tuning images (the sweep), and, with --sweep, the seed of the new head and of the
+// number of fine-tuning images (the sweep), and, with --sweep, the random seed of the new head and of the
 // data order (the repeats).
 //
 // Every fine-tuning replaces the 5-way head with a fresh one (new classes need a new head, as when a

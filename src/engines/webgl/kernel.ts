@@ -131,17 +131,17 @@ function zeroPastTheEdge(shape: number[]): string[] {
   const rank = shape.length;
   const size = shape.reduce((a, b) => a * b, 1);
   if (rank === 0 || size === 1) return ['  result.yzw = vec3(0.0);'];
+  // Even sizes have no lanes past the edge: no coordinates to compute.
   if (rank === 1) {
-    return ['  int edge = getOutputCoords();', `  if (edge + 1 >= ${shape[0]}) result.y = 0.0;`, '  result.zw = vec2(0.0);'];
+    return [...(shape[0]! % 2 === 1 ? ['  int edge = getOutputCoords();', `  if (edge + 1 >= ${shape[0]}) result.y = 0.0;`] : []), '  result.zw = vec2(0.0);'];
   }
+  const [rows, cols] = [shape[rank - 2]!, shape[rank - 1]!];
+  if (rows % 2 === 0 && cols % 2 === 0) return [];
   const fields = ['x', 'y', 'z', 'w', 'u', 'v'];
-  const coordsType = rank === 2 ? 'ivec2' : rank === 3 ? 'ivec3' : rank === 4 ? 'ivec4' : `ivec${rank}`;
   return [
-    `  ${coordsType} edge = getOutputCoords();`,
-    `  bool lastRow = edge.${fields[rank - 2]} + 1 >= ${shape[rank - 2]};`,
-    `  bool lastCol = edge.${fields[rank - 1]} + 1 >= ${shape[rank - 1]};`,
-    '  if (lastCol) result.yw = vec2(0.0);',
-    '  if (lastRow) result.zw = vec2(0.0);',
+    `  ivec${rank} edge = getOutputCoords();`, // tfjs declares ivec5 and ivec6 itself
+    ...(cols % 2 === 1 ? [`  if (edge.${fields[rank - 1]} + 1 >= ${cols}) result.yw = vec2(0.0);`] : []),
+    ...(rows % 2 === 1 ? [`  if (edge.${fields[rank - 2]} + 1 >= ${rows}) result.zw = vec2(0.0);`] : []),
   ];
 }
 
