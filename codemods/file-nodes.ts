@@ -65,7 +65,12 @@ export class FileNodes {
   }
 
   identifiersNamed(name: string): Identifier[] {
-    return (this.rawIdentifiers.get(name) ?? []).map((node) => this.wrap<Identifier>(node));
+    return this.rawIdentifiersNamed(name).map((node) => this.wrap<Identifier>(node));
+  }
+
+  /** The compiler's identifiers of a name (wrapping a node wraps all its ancestors: ask for few). */
+  rawIdentifiersNamed(name: string): readonly ts.Identifier[] {
+    return this.rawIdentifiers.get(name) ?? [];
   }
 
   /** The identifiers inside a node (the node itself included). */
