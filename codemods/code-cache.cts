@@ -16,6 +16,7 @@ import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
 import vm = require('node:vm');
+import workerThreads = require('node:worker_threads');
 
 /** Smaller files load fast enough; a cache would cost more to read than it saves. */
 const MIN_SIZE = 256 * 1024;
@@ -39,7 +40,8 @@ function writeAtExit(script: vm.Script, cacheFile: string): void {
   process.once('exit', () => {
     try {
       fs.mkdirSync(cacheFolder, { recursive: true });
-      const temporary = `${cacheFile}.${process.pid}.tmp`;
+      // The main thread and the transform worker may write the same cache as they exit: each its own temporary file.
+      const temporary = `${cacheFile}.${process.pid}-${workerThreads.threadId}.tmp`;
       fs.writeFileSync(temporary, script.createCachedData());
       fs.renameSync(temporary, cacheFile);
     } catch {
