@@ -9,8 +9,6 @@ import { join } from 'node:path';
 import { fixtures } from './fixtures.test.support.js';
 import { tempTree } from './cli.test.support.js';
 import { runCodemod, type RunOptions } from './runner.js';
-import { mayHoldSite } from './prefilter.js';
-import { MAIN_THREAD_JOINS_ABOVE } from './transform-threads.js';
 
 const COPIES = 2;
 const BROKEN = "import * as tf from '@tensorflow/tfjs';\nconst model = tf.sequential(;\nmodel.compile({ optimizer: 'adam' });\n";
@@ -43,8 +41,8 @@ async function run(transformWorker: URL | false | undefined, dry: boolean) {
   return { json: JSON.stringify(outcome.report, null, 2).replaceAll(root, '<root>'), changes, written };
 }
 
-// The threaded runs come first: this thread has not loaded ts-morph yet, and with less candidate
-// text than MAIN_THREAD_JOINS_ABOVE it leaves every candidate to the worker. The failing workers
+// The threaded runs come first: this thread has not loaded ts-morph yet, so it leaves every
+// candidate to the worker. The failing workers
 // come next (their files are all transformed here), then this thread alone.
 const threadedDry = await run(undefined, true);
 const threadedWrite = await run(undefined, false);
@@ -53,12 +51,10 @@ const missing = await run(new URL('./no-such-worker.js', import.meta.url), true)
 const inThreadDry = await run(false, true);
 const inThreadWrite = await run(false, false);
 
-test('the tree holds every kind of file, and less candidate text than makes this thread join the worker', () => {
+test('the tree holds every kind of file', () => {
   const report = JSON.parse(inThreadDry.json) as { summary: Record<string, number> };
   assert.ok(report.summary.filesModified > 0 && report.summary.filesUnchanged > 0 && report.summary.filesSkipped > 0, JSON.stringify(report.summary));
   assert.is(report.summary.filesWithErrors, 2);
-  const candidateText = Object.values(files).filter(mayHoldSite).reduce((sum, text) => sum + text.length, 0);
-  assert.ok(candidateText < MAIN_THREAD_JOINS_ABOVE, `${candidateText} characters`);
 });
 
 test('the worker gives the same report and the same changes, in the same order', () => {

@@ -1,11 +1,16 @@
-// Transforming the candidate files on two threads. Loading ts-morph and the TypeScript compiler
-// takes about half a second of one core; a worker thread (transform-worker.ts) starts loading them
-// as the run starts, on the other core, while the main thread finds, reads and pre-filters the files.
-// Then the worker and, for enough work, the main thread (after loading ts-morph too) take
-// candidates from one shared counter, so the thread that is ready first takes more. Each outcome
-// goes into its candidate's slot: the report does not depend on which thread took which file.
-// A worker that fails to start or fails midway only costs time: every candidate it has not
-// reported is transformed on the main thread.
+// Transforming the candidate files beside the main thread. Loading ts-morph and the TypeScript
+// compiler takes about half a second of one core; a worker thread (transform-worker.ts) starts
+// loading them as the run starts, on another core, while the main thread finds, reads and
+// pre-filters the files. Then the worker transforms the candidates, taking them from a counter it
+// shares with the main thread, which takes them too only where it has ts-morph loaded already (a
+// second run in one process) or has no worker. Each outcome goes into its candidate's slot: the
+// report does not depend on which thread took which file. A worker that fails to start or fails
+// midway only costs time: every candidate it has not reported is transformed on the main thread.
+//
+// The main thread does not load ts-morph to join the worker on a large run: measured on a 2-core
+// machine shared with other work, that second load (half a second of CPU) made runs slower (median
+// 6.5 s against 4.0 s under a load average of 9), and even when idle it could save at most a part
+// of the transforms' 0.6 s.
 //
 // A run whose files all fail the pre-filter stops the worker, mostly before it has finished
 // loading ts-morph. That load ran on the other core, beside the main thread's own work: it costs
@@ -17,13 +22,6 @@ import { transformOutcome, type Candidate, type TransformOutcome } from './trans
 import type { WorkerMessage, WorkerTask } from './transform-worker.js';
 
 export const TRANSFORM_WORKER = new URL('./transform-worker.js', import.meta.url);
-
-/**
- * Candidate text (bytes, about) the worker transforms in the half second the main thread would
- * take to load ts-morph: below it the main thread waits for the worker instead of loading too
- * (a load it cannot stop once the worker has finished).
- */
-export const MAIN_THREAD_JOINS_ABOVE = 256 * 1024;
 
 export interface TransformThreads {
   /** The outcomes, in the candidates' order. */
@@ -50,8 +48,7 @@ export function startTransformThreads(workerUrl: URL | undefined): TransformThre
       const outcomes: (TransformOutcome | undefined)[] = candidates.map(() => undefined);
       const next = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
       const helped = worker ? worker.take({ candidates: [...candidates], options, next }, outcomes) : Promise.resolve();
-      const bytes = candidates.reduce((sum, candidate) => sum + candidate.text.length, 0);
-      if (!worker || transformLoaded || bytes > MAIN_THREAD_JOINS_ABOVE) {
+      if (!worker || transformLoaded) {
         const transformSource = await loadTransform();
         for (let index = Atomics.add(next, 0, 1); index < candidates.length; index = Atomics.add(next, 0, 1)) {
           outcomes[index] = transformOutcome(transformSource, candidates[index]!, options);
