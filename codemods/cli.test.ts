@@ -2,7 +2,7 @@
 // the JSON report, --diff, and which files are read.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtures } from './fixtures.test.support.js';
 import { committedRepo, git, read, runCli, runCliAsync, tempTree } from './cli.test.support.js';
@@ -197,6 +197,18 @@ test('the code cache: written by the first run into the temp folder, kept by the
   assert.is(third.status, 0, third.stderr);
   assert.is(third.stdout, first.stdout);
   assert.ok(files.every((file) => statSync(join(cache, file)).size > 1000), 'a damaged cache is rejected and written again');
+});
+
+test('the code cache: a cache folder that other users can write is neither read nor written', () => {
+  const temp = tempTree({});
+  const cache = join(temp, 'tfjs-layer-decay-code-cache');
+  mkdirSync(cache);
+  chmodSync(cache, 0o777);
+  const root = tempTree({ 'a.js': CONVERTIBLE });
+  const run = runCli(root, ['a.js', '--decay', '0.75', '--dry', '--diff'], { ...process.env, TMPDIR: temp });
+  assert.is(run.status, 0, run.stderr);
+  assert.ok(run.stdout.includes('+++ b/a.js'), run.stdout);
+  assert.equal(readdirSync(cache), []);
 });
 
 test.run();

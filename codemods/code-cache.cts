@@ -1,8 +1,9 @@
 // Loading the large CommonJS files that ts-morph brings (the TypeScript compiler alone is 9 MB)
 // faster, on every run of the command:
 // - V8's code cache: compiling them and the compiler functions a run uses costs about a third of
-//   a second. The compiled code is kept in the system's temp folder, one file per source file as
-//   it is now, Node version and architecture, and read back by later runs; V8 rejects a cache that
+//   a second. The compiled code is kept in the system's temp folder (in a folder only this user
+//   can write, or not at all), one file per source file as it is now, Node version and
+//   architecture, and read back by later runs; V8 rejects a cache that
 //   does not fit its source or this V8 (then the file is compiled and the cache written again).
 //   What Node 22's module.enableCompileCache() does for every module; this package supports Node 20.
 // - A file that is plain ASCII (the compiler is) becomes a string without UTF-8 decoding, which
@@ -28,6 +29,26 @@ const extensions = (Module as unknown as { _extensions: Record<string, Loader> }
 const loadJs = extensions['.js']!;
 const cacheFolder = path.join(os.tmpdir(), 'tfjs-layer-decay-code-cache');
 
+/**
+ * Whether the cache folder (created if missing) is this user's alone: a code cache is code, and V8
+ * would run one planted by another user of a shared temp folder. Elsewhere (Windows) the temp
+ * folder is the user's own. Checked once per thread.
+ */
+let cacheFolderTrusted: boolean | undefined;
+function trustCacheFolder(): boolean {
+  if (cacheFolderTrusted === undefined) {
+    try {
+      fs.mkdirSync(cacheFolder, { recursive: true, mode: 0o700 });
+      const stats = fs.lstatSync(cacheFolder);
+      cacheFolderTrusted = stats.isDirectory()
+        && (process.getuid === undefined || (stats.uid === process.getuid() && (stats.mode & 0o022) === 0));
+    } catch {
+      cacheFolderTrusted = false;
+    }
+  }
+  return cacheFolderTrusted;
+}
+
 /** One cache file per source file as it is now (V8's own check looks at the source's length only). */
 function cacheFileOf(filename: string): string {
   const { size, mtimeMs, ino } = fs.statSync(filename);
@@ -38,14 +59,15 @@ function cacheFileOf(filename: string): string {
 /** Writes the cache of a script at exit, when every function the run used is compiled. */
 function writeAtExit(script: vm.Script, cacheFile: string): void {
   process.once('exit', () => {
+    // The main thread and the transform worker may write the same cache as they exit: each its own
+    // temporary file, renamed over the cache whole.
+    const temporary = `${cacheFile}.${process.pid}-${workerThreads.threadId}.tmp`;
     try {
-      fs.mkdirSync(cacheFolder, { recursive: true });
-      // The main thread and the transform worker may write the same cache as they exit: each its own temporary file.
-      const temporary = `${cacheFile}.${process.pid}-${workerThreads.threadId}.tmp`;
       fs.writeFileSync(temporary, script.createCachedData());
       fs.renameSync(temporary, cacheFile);
     } catch {
       // A cache that cannot be written only costs the next run the compile.
+      fs.rmSync(temporary, { force: true });
     }
   });
 }
@@ -57,10 +79,10 @@ function compiled(filename: string): ((...args: unknown[]) => unknown) | undefin
     // A byte order mark or a shebang is Node's to strip; small files are not worth it.
     if (source.length < MIN_SIZE || source[0] === 0xef || source[0] === 0x23) return undefined;
     const content = buffer.isAscii(source) ? source.toString('latin1') : source.toString('utf8');
-    const cacheFile = cacheFileOf(filename);
-    const cachedData = fs.existsSync(cacheFile) ? fs.readFileSync(cacheFile) : undefined;
+    const cacheFile = trustCacheFolder() ? cacheFileOf(filename) : undefined;
+    const cachedData = cacheFile && fs.existsSync(cacheFile) ? fs.readFileSync(cacheFile) : undefined;
     const script = new vm.Script(Module.wrap(content), { filename, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected) writeAtExit(script, cacheFile);
+    if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) writeAtExit(script, cacheFile);
     return script.runInThisContext() as (...args: unknown[]) => unknown;
   } catch {
     return undefined;
