@@ -47,7 +47,7 @@ export function startTransformThreads(workerUrl: URL | undefined): TransformThre
     async transform(candidates, options) {
       const outcomes: (TransformOutcome | undefined)[] = candidates.map(() => undefined);
       const next = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-      const helped = worker ? worker.take({ candidates: [...candidates], options, next }, outcomes) : Promise.resolve();
+      const helped = worker ? worker.take({ candidates: candidates.map(({ file, text }) => ({ file, text })), options, next }, outcomes) : Promise.resolve();
       if (!worker || transformLoaded) {
         const transformSource = await loadTransform();
         for (let index = Atomics.add(next, 0, 1); index < candidates.length; index = Atomics.add(next, 0, 1)) {
