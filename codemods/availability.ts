@@ -4,7 +4,7 @@
 // already initialized variable, and is not replaced afterwards.
 import { Node, SyntaxKind } from './ts-morph.cjs';
 import type { Identifier } from 'ts-morph';
-import { isWrite, type SymbolIndex } from './references.js';
+import type { SymbolIndex } from './references.js';
 
 /** Why `expression` cannot be evaluated at `site` with the same meaning; undefined when it can. */
 export function unavailableReason(expression: Node, site: Node, index: SymbolIndex): string | undefined {
@@ -22,7 +22,7 @@ export function unavailableReason(expression: Node, site: Node, index: SymbolInd
     const name = node.getText();
     if (!index.visibleAt(name, variable, site)) return `${shown} is not in scope where the optimizer is built`;
     if (!initializedBefore(declaration, node, site, index)) return `${shown} is declared or assigned after the optimizer is built`;
-    const laterWrite = index.referencesTo(node).find((reference) => isWrite(reference) && reference.getStart() > site.getStart());
+    const laterWrite = index.writes(node).find((reference) => reference.getStart() > site.getStart());
     if (laterWrite) return `'${name}' is reassigned after the optimizer is built (line ${laterWrite.getStartLineNumber()})`;
   }
   return undefined;
@@ -70,7 +70,7 @@ function initializedBefore(declaration: Node, reference: Identifier, site: Node,
     const holder = variable.getParent()?.getParent();
     if (Node.isForOfStatement(holder) || Node.isForInStatement(holder) || Node.isCatchClause(variable.getParent())) return true;
     if (variable.getInitializer() !== undefined && variable.getEnd() <= site.getStart()) return true;
-    return index.referencesTo(reference).some((other) => isWrite(other) && other.getEnd() <= site.getStart());
+    return index.writes(reference).some((other) => other.getEnd() <= site.getStart());
   }
   return declaration.getEnd() <= site.getStart();
 }

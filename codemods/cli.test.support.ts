@@ -8,8 +8,8 @@ export const CLI = resolve('dist/bin/tfjs-layer-decay.js');
 
 export interface CliRun { status: number | null; stdout: string; stderr: string }
 
-export function runCli(cwd: string, args: readonly string[]): CliRun {
-  const run = spawnSync(process.execPath, [CLI, 'codemod', ...args], { cwd, encoding: 'utf8' });
+export function runCli(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliRun {
+  const run = spawnSync(process.execPath, [CLI, 'codemod', ...args], { cwd, encoding: 'utf8', env });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -2,7 +2,7 @@
 // the JSON report, --diff, and which files are read.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtures } from './fixtures.test.support.js';
 import { committedRepo, git, read, runCli, runCliAsync, tempTree } from './cli.test.support.js';
@@ -177,6 +177,38 @@ test('writes keep the file mode and the shebang', () => {
   assert.is(statSync(join(root, 'train.js')).mode & 0o777, 0o755);
   assert.ok(read(root, 'train.js').startsWith('#!/usr/bin/env node\nimport * as tf'));
   assert.equal(readdirSync(root), ['train.js'], 'no temporary file is left behind');
+});
+
+test('the code cache: written by the first run into the temp folder, kept by the next, a damaged one replaced', () => {
+  const temp = tempTree({});
+  const env = { ...process.env, TMPDIR: temp };
+  const cache = join(temp, 'tfjs-layer-decay-code-cache');
+  const root = tempTree({ 'a.js': CONVERTIBLE });
+  const first = runCli(root, ['a.js', '--decay', '0.75', '--dry', '--diff'], env);
+  assert.is(first.status, 0, first.stderr);
+  const files = readdirSync(cache);
+  assert.ok(files.some((file) => file.startsWith('typescript.js-')), files.join(', '));
+  const written = files.map((file) => statSync(join(cache, file)).mtimeMs);
+  const second = runCli(root, ['a.js', '--decay', '0.75', '--dry', '--diff'], env);
+  assert.is(second.stdout, first.stdout);
+  assert.equal(files.map((file) => statSync(join(cache, file)).mtimeMs), written, 'a cache that fits is read, not written again');
+  for (const file of files) writeFileSync(join(cache, file), 'not a code cache');
+  const third = runCli(root, ['a.js', '--decay', '0.75', '--dry', '--diff'], env);
+  assert.is(third.status, 0, third.stderr);
+  assert.is(third.stdout, first.stdout);
+  assert.ok(files.every((file) => statSync(join(cache, file)).size > 1000), 'a damaged cache is rejected and written again');
+});
+
+test('the code cache: a cache folder that other users can write is neither read nor written', () => {
+  const temp = tempTree({});
+  const cache = join(temp, 'tfjs-layer-decay-code-cache');
+  mkdirSync(cache);
+  chmodSync(cache, 0o777);
+  const root = tempTree({ 'a.js': CONVERTIBLE });
+  const run = runCli(root, ['a.js', '--decay', '0.75', '--dry', '--diff'], { ...process.env, TMPDIR: temp });
+  assert.is(run.status, 0, run.stderr);
+  assert.ok(run.stdout.includes('+++ b/a.js'), run.stdout);
+  assert.equal(readdirSync(cache), []);
 });
 
 test.run();

@@ -1,5 +1,5 @@
-// The nodes the analysis looks up (calls, variable declarations, identifiers by name), found in
-// one walk over the compiler's tree. ts-morph's getDescendantsOfKind builds token lists and a
+// The nodes the analysis looks up (calls, variable declarations, identifiers by name, the nodes
+// that declare a name, for scopes.ts), found in one walk over the compiler's tree. ts-morph's getDescendantsOfKind builds token lists and a
 // wrapper for every node it passes, which made it most of the time spent per file; here only the
 // nodes that are asked for get a ts-morph wrapper.
 import { ts } from './ts-morph.cjs';
@@ -11,15 +11,31 @@ export class FileNodes {
   private readonly rawCalls: ts.CallExpression[] = [];
   private readonly rawDeclarations: ts.VariableDeclaration[] = [];
   private readonly rawIdentifiers = new Map<string, ts.Identifier[]>();
+  /** Every node that declares a name (variables, parameters, functions, classes, imports). */
+  readonly declaring: ts.Node[] = [];
 
   constructor(readonly sourceFile: SourceFile) {
+    const K = ts.SyntaxKind;
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) this.rawCalls.push(node);
-      else if (ts.isVariableDeclaration(node)) this.rawDeclarations.push(node);
-      else if (ts.isIdentifier(node)) {
-        const list = this.rawIdentifiers.get(node.text);
-        if (list) list.push(node);
-        else this.rawIdentifiers.set(node.text, [node]);
+      switch (node.kind) {
+        case K.Identifier: {
+          const identifier = node as ts.Identifier;
+          const list = this.rawIdentifiers.get(identifier.text);
+          if (list) list.push(identifier);
+          else this.rawIdentifiers.set(identifier.text, [identifier]);
+          return; // an identifier has no children worth a visit
+        }
+        case K.CallExpression:
+          this.rawCalls.push(node as ts.CallExpression);
+          break;
+        case K.VariableDeclaration:
+          this.rawDeclarations.push(node as ts.VariableDeclaration);
+          this.declaring.push(node);
+          break;
+        case K.Parameter: case K.FunctionDeclaration: case K.ClassDeclaration: case K.EnumDeclaration: case K.FunctionExpression:
+        case K.ClassExpression: case K.ImportClause: case K.NamespaceImport: case K.ImportSpecifier: case K.ImportEqualsDeclaration:
+          this.declaring.push(node);
+          break;
       }
       ts.forEachChild(node, visit);
     };
@@ -49,7 +65,12 @@ export class FileNodes {
   }
 
   identifiersNamed(name: string): Identifier[] {
-    return (this.rawIdentifiers.get(name) ?? []).map((node) => this.wrap<Identifier>(node));
+    return this.rawIdentifiersNamed(name).map((node) => this.wrap<Identifier>(node));
+  }
+
+  /** The compiler's identifiers of a name (wrapping a node wraps all its ancestors: ask for few). */
+  rawIdentifiersNamed(name: string): readonly ts.Identifier[] {
+    return this.rawIdentifiers.get(name) ?? [];
   }
 
   /** The identifiers inside a node (the node itself included). */

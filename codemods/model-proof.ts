@@ -7,7 +7,7 @@ import { Node, SyntaxKind, ts } from './ts-morph.cjs';
 import type { BinaryExpression, ClassDeclaration, ClassExpression, FunctionDeclaration, Identifier, ParameterDeclaration, ReturnStatement, VariableDeclaration } from 'ts-morph';
 import type { Bindings } from './bindings.js';
 import { shown } from './expressions.js';
-import { assignedValues, type SymbolIndex } from './references.js';
+import type { SymbolIndex } from './references.js';
 import { functionName, tfjsOrigin } from './tfjs-origin.js';
 
 export type Proof = { model: true } | { model: false; reason: string };
@@ -98,7 +98,7 @@ export class ModelProof {
     if (Node.isParameterDeclaration(declaration)) return this.ofParameter(declaration, depth);
     if (!Node.isVariableDeclaration(declaration)) return notProven(`'${name}' is not provably a tfjs model (declared by ${kindName(declaration)})`);
     const initializer = declaration.getInitializer();
-    const values = [...(initializer ? [initializer] : []), ...assignedValues(this.index.referencesTo(identifier))];
+    const values = [...(initializer ? [initializer] : []), ...this.index.assignedValues(identifier)];
     if (values.length === 0) return notProven(`'${name}' is never given a value in this file`);
     for (const value of values) {
       const proof = this.of(value, depth + 1);

@@ -8,7 +8,7 @@ import { tfjsFunctionCalled, type Bindings } from './bindings.js';
 import { isValueReference, unavailableReason } from './availability.js';
 import { isPlainReference, outermost, propertyName, shown, unwrap } from './expressions.js';
 import { ModelProof } from './model-proof.js';
-import { isWrite, type SymbolIndex } from './references.js';
+import type { SymbolIndex } from './references.js';
 
 export interface ModelSource {
   /** The model expression whose text becomes layerDecayGroups' first argument. */
@@ -139,7 +139,7 @@ export class ModelFinder {
     if (Node.isIdentifier(value) && depth < 3) {
       const declaration = this.index.declarationOf(value);
       const initializer = Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
-      const written = this.index.referencesTo(value).some(isWrite);
+      const written = this.index.writes(value).length > 0;
       return initializer && !written ? this.modelOfVariableList(initializer, depth + 1) : unknown;
     }
     let model: Node | undefined;
@@ -288,17 +288,16 @@ export class ModelFinder {
   /** A `model.add(...)` on the same model, after the optimizer is built. */
   private layersAddedAfter(model: Node, site: Node): CallExpression | undefined {
     const text = model.getText();
-    const variable = Node.isIdentifier(model) ? this.index.variableOf(model) : undefined;
-    for (const identifier of this.index.nodes.identifiersNamed('add')) {
-      const access = identifier.getParent();
-      const call = access?.getParent();
-      if (!Node.isPropertyAccessExpression(access) || access.getNameNode() !== identifier || !Node.isCallExpression(call) || call.getExpression() !== access) continue;
-      if (call.getStart() < site.getStart() || access.getExpression().getText() !== text) continue;
-      const receiver = access.getExpression();
-      if (variable && !(Node.isIdentifier(receiver) && this.index.variableOf(receiver) === variable)) continue;
-      return call;
-    }
-    return undefined;
+    const sourceFile = model.getSourceFile().compilerNode;
+    const identifier = Node.isIdentifier(model) ? model : undefined;
+    const added = this.index.nodes.rawIdentifiersNamed('add').find((name) => {
+      const access = name.parent;
+      const call = access?.parent;
+      if (!ts.isPropertyAccessExpression(access) || access.name !== name || !ts.isCallExpression(call) || call.expression !== access) return false;
+      if (call.getStart(sourceFile) < site.getStart() || access.expression.getText(sourceFile) !== text) return false;
+      return !identifier || (ts.isIdentifier(access.expression) && this.index.sameVariable(identifier, access.expression));
+    });
+    return added && this.index.nodes.wrap<CallExpression>(added.parent.parent);
   }
 }
 

@@ -1,8 +1,8 @@
 // Which identifiers name the same variable, by the file's scopes (scopes.ts), built on the first
 // question: only files that hold a site get here. Answers are cached by node, because a file's
 // sites ask about the same few names many times.
-import { Node, SyntaxKind } from './ts-morph.cjs';
-import type { Identifier, ts } from 'ts-morph';
+import { SyntaxKind, ts } from './ts-morph.cjs';
+import type { Identifier, Node } from 'ts-morph';
 import type { FileNodes } from './file-nodes.js';
 import { Scopes } from './scopes.js';
 
@@ -18,8 +18,8 @@ export type Variable = ts.Node;
 export class SymbolIndex {
   private scopes?: Scopes;
   private readonly variables = new Map<ts.Node, Variable | undefined>();
-  /** Per name, its identifiers grouped by the variable they name. */
-  private readonly byVariable = new Map<string, Map<Variable | undefined, Identifier[]>>();
+  /** Per name, its identifiers grouped by the variable they name (compiler nodes: wrapping a node wraps its ancestors too). */
+  private readonly byVariable = new Map<string, Map<Variable | undefined, ts.Identifier[]>>();
 
   constructor(readonly nodes: FileNodes) {}
 
@@ -29,13 +29,13 @@ export class SymbolIndex {
   }
 
   private fileScopes(): Scopes {
-    this.scopes ??= new Scopes(this.nodes.sourceFile.compilerNode);
+    this.scopes ??= new Scopes(this.nodes.declaring);
     return this.scopes;
   }
 
   /** The variable an identifier refers to; for the shorthand `{ optimizer }` the variable, not the property. */
-  variableOf(identifier: Identifier): Variable | undefined {
-    const raw = identifier.compilerNode;
+  variableOf(identifier: Identifier | ts.Identifier): Variable | undefined {
+    const raw = 'compilerNode' in identifier ? identifier.compilerNode : identifier;
     if (this.variables.has(raw)) return this.variables.get(raw);
     const variable = this.fileScopes().declarationOf(raw);
     this.variables.set(raw, variable);
@@ -48,31 +48,47 @@ export class SymbolIndex {
     return variable && this.nodes.wrap(variable);
   }
 
-  /** Every identifier in the file that refers to the same variable as `identifier` (itself included). */
-  referencesTo(identifier: Identifier): Identifier[] {
-    const variable = this.variableOf(identifier);
-    if (!variable) return [];
-    return this.groups(identifier.getText()).get(variable) ?? [];
-  }
-
   /** Every other identifier in the file that refers to the same variable as `identifier`. */
   references(identifier: Identifier): Identifier[] {
-    return this.referencesTo(identifier).filter((other) => other !== identifier);
+    return this.rawReferences(identifier).filter((other) => other !== identifier.compilerNode).map((other) => this.nodes.wrap<Identifier>(other));
   }
 
-  private groups(name: string): Map<Variable | undefined, Identifier[]> {
+  /** The identifiers that write the variable (`x = ...`, `x += ...`, `x++`), in text order. */
+  writes(identifier: Identifier): Identifier[] {
+    return this.rawReferences(identifier).filter(isWrite).map((other) => this.nodes.wrap<Identifier>(other));
+  }
+
+  /** The values written into the variable by plain assignment (`x = value`), in text order. */
+  assignedValues(identifier: Identifier): Node[] {
+    return this.rawReferences(identifier).flatMap((reference) => {
+      const parent = reference.parent;
+      return ts.isBinaryExpression(parent) && parent.left === reference && parent.operatorToken.kind === SyntaxKind.EqualsToken
+        ? [this.nodes.wrap(parent.right)] : [];
+    });
+  }
+
+  /** Whether an identifier names the same variable as another. */
+  sameVariable(identifier: Identifier, other: ts.Identifier): boolean {
+    const variable = this.variableOf(identifier);
+    return variable !== undefined && this.variableOf(other) === variable;
+  }
+
+  private rawReferences(identifier: Identifier): ts.Identifier[] {
+    const variable = this.variableOf(identifier);
+    if (!variable) return [];
+    const name = identifier.getText();
     let groups = this.byVariable.get(name);
     if (!groups) {
       groups = new Map();
-      for (const identifier of this.nodes.identifiersNamed(name)) {
-        const variable = this.variableOf(identifier);
-        const list = groups.get(variable);
-        if (list) list.push(identifier);
-        else groups.set(variable, [identifier]);
+      for (const other of this.nodes.rawIdentifiersNamed(name)) {
+        const owner = this.variableOf(other);
+        const list = groups.get(owner);
+        if (list) list.push(other);
+        else groups.set(owner, [other]);
       }
       this.byVariable.set(name, groups);
     }
-    return groups;
+    return groups.get(variable) ?? [];
   }
 
   /** Whether `name` at `location` names `variable` (it is in scope and not shadowed). */
@@ -82,23 +98,11 @@ export class SymbolIndex {
 }
 
 /** `x = ...`, `x += ...`, `x++`: the identifier is written, not read. */
-export function isWrite(identifier: Identifier): boolean {
-  const parent = identifier.getParent();
-  if (Node.isBinaryExpression(parent)) {
-    return parent.getLeft() === identifier && ASSIGNMENT_OPERATORS.has(parent.getOperatorToken().getKind());
-  }
-  if (Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent)) {
-    const operator = parent.getOperatorToken();
-    return operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken;
+function isWrite(identifier: ts.Identifier): boolean {
+  const parent = identifier.parent;
+  if (ts.isBinaryExpression(parent)) return parent.left === identifier && ASSIGNMENT_OPERATORS.has(parent.operatorToken.kind);
+  if (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) {
+    return parent.operator === SyntaxKind.PlusPlusToken || parent.operator === SyntaxKind.MinusMinusToken;
   }
   return false;
-}
-
-/** The values written into a variable by plain assignment (`x = value`), in text order. */
-export function assignedValues(references: readonly Identifier[]): Node[] {
-  return references.flatMap((reference) => {
-    const parent = reference.getParent();
-    return Node.isBinaryExpression(parent) && parent.getLeft() === reference && parent.getOperatorToken().getKind() === SyntaxKind.EqualsToken
-      ? [parent.getRight()] : [];
-  });
 }

@@ -1,12 +1,15 @@
 // A codemod run over files: find them, refuse to write into a work tree with uncommitted changes
-// (unless forced), pre-filter, transform, write atomically. No printing: the CLI reports.
+// (unless forced), pre-filter, transform (on two threads: transform-threads.ts), write atomically,
+// in the files' order. No printing: the CLI reports.
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { discoverFiles } from './file-discovery.js';
 import { dirtyWorkTrees, type DirtyTree } from './git-status.js';
 import { mayHoldSite } from './prefilter.js';
 import { summarize, type FileReport, type Report } from './report.js';
-import type { TransformOptions, TransformResult } from './transform.js';
+import type { TransformOptions } from './transform.js';
+import type { Candidate, TransformOutcome } from './transform-outcome.js';
+import { startTransformThreads, TRANSFORM_WORKER } from './transform-threads.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export interface RunOptions {
@@ -19,6 +22,12 @@ export interface RunOptions {
   force: boolean;
   /** Called for every file whose text changes (written or, with dry, would be). */
   onChange?: (path: string, before: string, after: string) => void;
+  /**
+   * The transform worker's module (transform-threads.ts), by default transform-worker.js; false
+   * for none: every file is transformed on this thread. Tests compare the two and give a worker
+   * that fails.
+   */
+  transformWorker?: URL | false;
 }
 
 export type RunOutcome =
@@ -26,45 +35,44 @@ export type RunOutcome =
   | { kind: 'no-files'; unmatched: string[] }
   | { kind: 'dirty'; trees: DirtyTree[] };
 
-// ts-morph takes about half a second to load; a run whose files all fail the pre-filter never needs it.
-let transformModule: Promise<typeof import('./transform.js')> | undefined;
-
 export async function runCodemod(options: RunOptions): Promise<RunOutcome> {
-  const { files, unmatched } = await discoverFiles(options.patterns, options.cwd);
-  if (files.length === 0) return { kind: 'no-files', unmatched };
-  if (!options.dry && !options.force) {
-    const trees = dirtyWorkTrees(files);
-    if (trees.length) return { kind: 'dirty', trees };
+  const threads = startTransformThreads(options.transformWorker === undefined ? TRANSFORM_WORKER : options.transformWorker || undefined);
+  let transforming = false;
+  try {
+    const { files, unmatched } = await discoverFiles(options.patterns, options.cwd);
+    if (files.length === 0) return { kind: 'no-files', unmatched };
+    if (!options.dry && !options.force) {
+      const trees = dirtyWorkTrees(files);
+      if (trees.length) return { kind: 'dirty', trees };
+    }
+    const scanned = files.map((file) => scan(file, options.cwd));
+    const candidates = scanned.filter((entry): entry is Candidate & { path: string } => 'text' in entry);
+    transforming = candidates.length > 0;
+    const outcomes = transforming ? await threads.transform(candidates, options.transform) : [];
+    let next = 0;
+    const reports = scanned.map((entry) => ('text' in entry ? fileReport(entry, outcomes[next++]!, options) : entry));
+    return { kind: 'done', report: { files: reports, summary: summarize(reports) }, unmatched };
+  } finally {
+    // A worker given candidates ends by itself once done (and writes its code cache as it exits).
+    if (!transforming) threads.stop();
   }
-  const reports: FileReport[] = [];
-  for (const file of files) {
-    const path = relative(options.cwd, file).split(sep).join('/');
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      reports.push({ path, status: 'error', sites: [], error: `cannot read: ${messageOf(error)}` });
-      continue;
-    }
-    if (!mayHoldSite(text)) {
-      reports.push({ path, status: 'skipped', sites: [] });
-      continue;
-    }
-    transformModule ??= import('./transform.js');
-    const { transformSource } = await transformModule;
-    let result: TransformResult | Error;
-    try {
-      result = transformSource(text, file, options.transform);
-    } catch (error) {
-      result = error instanceof Error ? error : new Error(String(error));
-    }
-    reports.push(fileReport(file, path, text, result, options));
-  }
-  return { kind: 'done', report: { files: reports, summary: summarize(reports) }, unmatched };
 }
 
-function fileReport(file: string, path: string, text: string, result: TransformResult | Error, options: RunOptions): FileReport {
-  if (result instanceof Error) return { path, status: 'error', sites: [], error: result.message };
+/** A file read and pre-filtered: a candidate to transform, or already its report (skipped, unreadable). */
+function scan(file: string, cwd: string): (Candidate & { path: string }) | FileReport {
+  const path = relative(cwd, file).split(sep).join('/');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { path, status: 'error', sites: [], error: `cannot read: ${messageOf(error)}` };
+  }
+  return mayHoldSite(text) ? { file, path, text } : { path, status: 'skipped', sites: [] };
+}
+
+function fileReport({ file, path, text }: Candidate & { path: string }, outcome: TransformOutcome, options: RunOptions): FileReport {
+  if ('error' in outcome) return { path, status: 'error', sites: [], error: outcome.error };
+  const { result } = outcome;
   if (!result.changed) return { path, status: 'unchanged', sites: result.sites };
   if (!options.dry) {
     try {

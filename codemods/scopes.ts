@@ -1,6 +1,6 @@
-// Which declaration a name refers to, by JavaScript's scoping rules, from one walk over a file:
-// what the type checker's symbols gave the codemod, without building a program (binding every file
-// of it) for a question about local names. Scopes: the file, blocks, functions (parameters and
+// Which declaration a name refers to, by JavaScript's scoping rules, from the file's declaring
+// nodes (file-nodes.ts finds them in its walk): what the type checker's symbols gave the codemod,
+// without building a program (binding every file of it) for a question about local names. Scopes: the file, blocks, functions (parameters and
 // `var`, hoisted), for statements, catch clauses, class and function expressions (their own name).
 // A declaration is what the checker would give: the VariableDeclaration, the BindingElement of a
 // destructured name, the ParameterDeclaration, the function or class, the import clause, namespace
@@ -12,8 +12,8 @@ type Declarations = Map<string, ts.Node>;
 export class Scopes {
   private readonly scopes = new Map<ts.Node, Declarations>();
 
-  constructor(sourceFile: ts.SourceFile) {
-    this.collect(sourceFile);
+  constructor(declaring: readonly ts.Node[]) {
+    for (const node of declaring) this.add(node);
   }
 
   /** The declaration `name` names at `location`, or undefined (a global, or not declared in the file). */
@@ -49,57 +49,59 @@ export class Scopes {
     }
   }
 
-  private collect(sourceFile: ts.SourceFile): void {
+  /** Puts the names a node declares into the scope they belong to. */
+  private add(node: ts.Node): void {
     const K = ts.SyntaxKind;
-    const visit = (node: ts.Node, block: ts.Node, fn: ts.Node): void => {
-      let innerBlock = block;
-      let innerFn = fn;
-      switch (node.kind) {
-        case K.VariableDeclaration: {
-          const declaration = node as ts.VariableDeclaration;
-          const list = declaration.parent;
-          if (ts.isCatchClause(list)) this.declare(list, declaration.name, declaration);
-          else {
-            const isVar = (list.flags & ts.NodeFlags.BlockScoped) === 0;
-            const holder = list.parent;
-            const inFor = holder.kind === K.ForStatement || holder.kind === K.ForInStatement || holder.kind === K.ForOfStatement;
-            this.declare(isVar ? fn : inFor ? holder : block, declaration.name, declaration);
-          }
-          break;
-        }
-        case K.Parameter:
-          this.declare(node.parent, (node as ts.ParameterDeclaration).name, node);
-          break;
-        case K.FunctionDeclaration:
-        case K.ClassDeclaration:
-        case K.EnumDeclaration: {
-          const name = (node as ts.FunctionDeclaration | ts.ClassDeclaration | ts.EnumDeclaration).name;
-          if (name) this.declare(block, name, node);
-          break;
-        }
-        case K.FunctionExpression:
-        case K.ClassExpression: {
-          const name = (node as ts.FunctionExpression | ts.ClassExpression).name;
-          if (name) this.declare(node, name, node);
-          break;
-        }
-        case K.ImportClause: {
-          const name = (node as ts.ImportClause).name;
-          if (name) this.declare(sourceFile, name, node);
-          break;
-        }
-        case K.NamespaceImport:
-        case K.ImportSpecifier:
-        case K.ImportEqualsDeclaration:
-          this.declare(sourceFile, (node as ts.NamespaceImport | ts.ImportSpecifier | ts.ImportEqualsDeclaration).name, node);
-          break;
+    switch (node.kind) {
+      case K.VariableDeclaration: {
+        const declaration = node as ts.VariableDeclaration;
+        const list = declaration.parent;
+        const isVar = !ts.isCatchClause(list) && (list.flags & ts.NodeFlags.BlockScoped) === 0;
+        this.declare(isVar ? functionScope(list) : blockScope(list), declaration.name, declaration);
+        break;
       }
-      if (FUNCTION_KINDS.has(node.kind)) innerFn = innerBlock = node;
-      else if (BLOCK_KINDS.has(node.kind)) innerBlock = node;
-      ts.forEachChild(node, (child) => visit(child, innerBlock, innerFn));
-    };
-    ts.forEachChild(sourceFile, (child) => visit(child, sourceFile, sourceFile));
+      case K.Parameter:
+        this.declare(node.parent, (node as ts.ParameterDeclaration).name, node);
+        break;
+      case K.FunctionDeclaration:
+      case K.ClassDeclaration:
+      case K.EnumDeclaration: {
+        const name = (node as ts.FunctionDeclaration | ts.ClassDeclaration | ts.EnumDeclaration).name;
+        if (name) this.declare(blockScope(node.parent), name, node);
+        break;
+      }
+      case K.FunctionExpression:
+      case K.ClassExpression: {
+        const name = (node as ts.FunctionExpression | ts.ClassExpression).name;
+        if (name) this.declare(node, name, node);
+        break;
+      }
+      case K.ImportClause: {
+        const name = (node as ts.ImportClause).name;
+        if (name) this.declare(node.getSourceFile(), name, node);
+        break;
+      }
+      case K.NamespaceImport:
+      case K.ImportSpecifier:
+      case K.ImportEqualsDeclaration:
+        this.declare(node.getSourceFile(), (node as ts.NamespaceImport | ts.ImportSpecifier | ts.ImportEqualsDeclaration).name, node);
+        break;
+    }
   }
+}
+
+/** The nearest node at or above `node` whose `let`, `const`, classes and functions are its own. */
+function blockScope(node: ts.Node): ts.Node {
+  let current = node;
+  while (current.parent && !FUNCTION_KINDS.has(current.kind) && !BLOCK_KINDS.has(current.kind)) current = current.parent;
+  return current;
+}
+
+/** The nearest function at or above `node`, or the file: where a `var` belongs. */
+function functionScope(node: ts.Node): ts.Node {
+  let current = node;
+  while (current.parent && !FUNCTION_KINDS.has(current.kind)) current = current.parent;
+  return current;
 }
 
 /** Nodes whose parameters and `var`s are theirs. */

@@ -1,6 +1,6 @@
 // Finds the places that build a single-learning-rate optimizer and decides, for each, whether it
 // can be converted and with which groups. Pure analysis of one parse: nothing here edits text.
-import { Node, SyntaxKind } from './ts-morph.cjs';
+import { Node, SyntaxKind, ts } from './ts-morph.cjs';
 import type { CallExpression, ElementAccessExpression, Identifier, ObjectLiteralExpression, PropertyAccessExpression } from 'ts-morph';
 import type { Bindings } from './bindings.js';
 import { compileStringOptimizer } from './compile-strings.js';
@@ -104,7 +104,9 @@ function factoryAccesses(context: SiteContext): FactoryAccess[] {
   const { bindings, index } = context;
   const found: FactoryAccess[] = [];
   for (const name of new Set(['train', ...bindings.trainNames])) {
-    for (const identifier of index.nodes.identifiersNamed(name)) {
+    for (const raw of index.nodes.rawIdentifiersNamed(name)) {
+      if (!isAccessedAfter(raw)) continue; // not `<train>.rule` or `<train>[rule]`: no factory (wrap only the few that are)
+      const identifier = index.nodes.wrap<Identifier>(raw);
       const parent = identifier.getParent();
       const isTrainProperty = name === 'train' && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier;
       const trainValue = isTrainProperty ? parent : bindings.trainNames.includes(name) && isValueReference(identifier) ? identifier : undefined;
@@ -113,6 +115,14 @@ function factoryAccesses(context: SiteContext): FactoryAccess[] {
     }
   }
   return found;
+}
+
+/** Whether `train` (as `x.train` or alone) is followed by `.name` or `[name]`, through parentheses. */
+function isAccessedAfter(identifier: ts.Identifier): boolean {
+  let holder: ts.Node = ts.isPropertyAccessExpression(identifier.parent) && identifier.parent.name === identifier ? identifier.parent : identifier;
+  while (ts.isParenthesizedExpression(holder.parent)) holder = holder.parent;
+  const access = holder.parent;
+  return (ts.isPropertyAccessExpression(access) || ts.isElementAccessExpression(access)) && access.expression === holder;
 }
 
 /** The rule of a tf.train factory call, 'dynamic' for tf.train[name](...), else undefined. */
@@ -255,11 +265,7 @@ function followConstant(node: Node, context: SiteContext): Node {
   const declaration = context.index.declarationOf(node);
   if (!Node.isVariableDeclaration(declaration)) return node;
   const initializer = declaration.getInitializer();
-  const assigned = context.index.references(node).flatMap((reference) => {
-    const parent = reference.getParent();
-    return Node.isBinaryExpression(parent) && parent.getLeft() === reference && parent.getOperatorToken().getKind() === SyntaxKind.EqualsToken
-      ? [unwrap(parent.getRight())] : [];
-  });
+  const assigned = context.index.assignedValues(node).map(unwrap);
   const values = [...(initializer ? [unwrap(initializer)] : []), ...assigned];
   const built = values.find((value) => isBuiltByFactory(value, context));
   if (built) return built;
