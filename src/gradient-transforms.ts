@@ -68,12 +68,12 @@ export function clipGradients(grads: readonly tfc.Tensor[], clip: ClipOptions): 
   });
 }
 
-/** clip_by_norm's factor c / max(‖g‖, c), a scalar tensor (also what the WebGL engine multiplies by inside its programs). */
+/** clip_by_norm's factor c / max(‖g‖, c), a scalar tensor (the WebGL engine's programs multiply by it too). */
 export function clipnormFactorTensor(g: tfc.Tensor, c: number): tfc.Scalar {
   return tfc.tidy(() => tfc.div(c, tfc.maximum(tfc.sqrt(tfc.sum(tfc.square(g))), c)));
 }
 
-/** clip_grad_norm_'s factor min(1, c / (‖all‖ + 1e-6)), a scalar tensor. */
+/** clip_grad_norm_'s factor min(1, c / (‖all‖ + 1e-6)), a scalar tensor (the WebGL engine's programs multiply by it too). */
 export function globalClipFactorTensor(grads: readonly tfc.Tensor[], c: number): tfc.Scalar {
   return tfc.tidy(() => tfc.minimum(1, tfc.div(c, tfc.add(globalNorm(grads), GLOBAL_NORM_EPSILON))));
 }
