@@ -7,7 +7,7 @@
 // The global norm is taken over the raw gradients, before any group's lrScale (which multiplies the
 // update, never the gradient). clipGradients runs them as tfjs ops, on every backend: the reference,
 // and what runs where the engine does not clip inside its fused update (see stepClip, and the
-// engines' runClipped: cpu and wasm fuse all three, webgpu clipvalue and globalClipnorm).
+// engines' runClipped: cpu, wasm and webgl fuse all three, webgpu clipvalue and globalClipnorm).
 import * as tfc from '@tensorflow/tfjs-core';
 import { describeValue } from './checks.js';
 import type { StepClip } from './engines/engine.js';
@@ -61,12 +61,21 @@ export function clipGradients(grads: readonly tfc.Tensor[], clip: ClipOptions): 
     }
     if (clip.clipnorm !== null) {
       const c = clip.clipnorm;
-      return grads.map((g) => tfc.mul(g, tfc.div(c, tfc.maximum(tfc.sqrt(tfc.sum(tfc.square(g))), c))));
+      return grads.map((g) => tfc.mul(g, clipnormFactorTensor(g, c)));
     }
-    const c = clip.globalClipnorm!;
-    const factor = tfc.minimum(1, tfc.div(c, tfc.add(globalNorm(grads), GLOBAL_NORM_EPSILON)));
+    const factor = globalClipFactorTensor(grads, clip.globalClipnorm!);
     return grads.map((g) => tfc.mul(g, factor));
   });
+}
+
+/** clip_by_norm's factor c / max(‖g‖, c), a scalar tensor (the WebGL engine's programs multiply by it too). */
+export function clipnormFactorTensor(g: tfc.Tensor, c: number): tfc.Scalar {
+  return tfc.tidy(() => tfc.div(c, tfc.maximum(tfc.sqrt(tfc.sum(tfc.square(g))), c)));
+}
+
+/** clip_grad_norm_'s factor min(1, c / (‖all‖ + 1e-6)), a scalar tensor (the WebGL engine's programs multiply by it too). */
+export function globalClipFactorTensor(grads: readonly tfc.Tensor[], c: number): tfc.Scalar {
+  return tfc.tidy(() => tfc.minimum(1, tfc.div(c, tfc.add(globalNorm(grads), GLOBAL_NORM_EPSILON))));
 }
 
 /**

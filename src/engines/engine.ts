@@ -29,7 +29,7 @@ export type StepClip =
   | { kind: 'globalClipnorm'; value: number; grads: readonly tfc.Tensor[] };
 
 export interface UpdateEngine {
-  /** 'ops', 'cpu', 'wasm', 'webgpu': shown in paramGroups and benchmarks. */
+  /** 'ops', 'cpu', 'wasm', 'webgpu', 'webgl': shown in paramGroups and benchmarks. */
   readonly name: string;
   /** Applies the step to every entry. Must not throw half-way: validation happens before. */
   run(step: GroupStep): void;

@@ -12,7 +12,7 @@ import type { CompiledRule } from './rule.js';
 
 export type ClipMath = 'scale' | 'value';
 
-/** The scalar a 'scale' clip multiplies the gradient by (the WebGPU engine reads it from GPU memory). */
+/** The scalar a 'scale' clip multiplies the gradient by (the WebGPU and WebGL engines read it from GPU memory, the others take it as a number). */
 export const CLIP_FACTOR = 'clipFactor';
 
 const CLIP_STATEMENTS: Readonly<Record<ClipMath, string>> = {

@@ -264,25 +264,26 @@ export function countingFusedEngine(engine: UpdateEngine): UpdateEngine & { fuse
  * follows the ops path (which clips with tfjs ops first) within TOLERANCE, and the option changed the
  * trajectory. `fusedClips`: the options this backend fuses; for the others the engine must decline
  * (and the step then equals the ops path all the same). `exact`: the params must be bit-equal (cpu
- * and wasm: the host computes the norms as the backend's kernels do, see clip-factors.ts).
+ * and wasm: the host computes the norms as the backend's kernels do, see clip-factors.ts). `steps`:
+ * steps per training (CLIP_STEPS; fewer in a browser on SwiftShader).
  */
-export function defineClipTests(backend: string, engine: UpdateEngine, fusedClips: readonly string[], test: Test = uvuTest, { exact = false } = {}) {
+export function defineClipTests(backend: string, engine: UpdateEngine, fusedClips: readonly string[], test: Test = uvuTest, { exact = false, steps = CLIP_STEPS } = {}) {
   for (const clip of CLIP_CASES) {
     const fuses = fusedClips.some((k) => k in clip.options);
-    test(`${backend}: ${clip.label}, every rule: fused ${fuses ? 'clips inside the update and' : 'declines the clip and'} equals ops after ${CLIP_STEPS} steps`, async () => {
+    test(`${backend}: ${clip.label}, every rule: fused ${fuses ? 'clips inside the update and' : 'declines the clip and'} equals ops after ${steps} steps`, async () => {
       for (const rc of RULE_CASES) {
         const counting = countingFusedEngine(engine);
-        const ops = await trainGroups(rc, 'ops', CLIP_STEPS, clip.options);
-        const fused = await trainGroups(rc, counting, CLIP_STEPS, clip.options);
-        assert.is(counting.fused, fuses ? CLIP_STEPS : 0, `${rc.label}: steps with the clip fused`);
-        assert.is(counting.declined, fuses ? 0 : CLIP_STEPS, `${rc.label}: steps where the engine declined`);
+        const ops = await trainGroups(rc, 'ops', steps, clip.options);
+        const fused = await trainGroups(rc, counting, steps, clip.options);
+        assert.is(counting.fused, fuses ? steps : 0, `${rc.label}: steps with the clip fused`);
+        assert.is(counting.declined, fuses ? 0 : steps, `${rc.label}: steps where the engine declined`);
         try {
           assertSameTraining(fused, ops, { slots: 'scale', slotTolerance: slotToleranceOf(rc.label) });
           if (exact) fused.params.forEach((p, i) => assertSameValues(p, ops.params[i]!, `param ${i}`));
         } catch (e) {
           throw new Error(`${rc.label}: ${(e as Error).message}`);
         }
-        const unclipped = await trainGroups(rc, 'ops', CLIP_STEPS);
+        const unclipped = await trainGroups(rc, 'ops', steps);
         const effect = Math.max(...ops.params.map((p, i) => maxRelativeDifference(p, unclipped.params[i]!)));
         assert.ok(effect > 1e-4, `${rc.label}: ${clip.label} must change the trajectory (changed it by ${effect.toExponential(2)})`);
       }

@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Test } from 'uvu';
 import { GroupedOptimizer } from '../../src/index.js';
-import { createWebGlEngine } from '../../src/engines/webgl/engine.js';
+import { createWebGlEngine, webglEngine } from '../../src/engines/webgl/engine.js';
 import { selectEngine } from '../../src/engines/select.js';
-import { RULE_CASES, assertSameTraining, defineSafetyTests, makeProblem, trainGroups } from './fused-cases.js';
+import { CLIP_CASES, RULE_CASES, assertSameTraining, defineClipTests, defineSafetyTests, makeProblem, trainGroups } from './fused-cases.js';
 import { maxRelativeDifference } from './rule-cases.js';
 
 export interface CheckReport { name: string; problem: string | null; seconds: number; note?: string }
@@ -78,6 +78,41 @@ async function runWebGlFusedChecks(): Promise<{ renderer: string; reports: Check
   const collect = ((name: string, fn: () => unknown) => { safety.push({ name, fn }); }) as unknown as Test;
   defineSafetyTests('webgl', { leakSteps: 40 }, collect);
   for (const { name, fn } of safety) reports.push(await check(name, async () => { await fn(); }));
+
+  // Clipping inside the programs: every rule and each option against the ops path (which clips with
+  // tfjs ops first), packed and unpacked, with a counter that fails if runClipped declined.
+  const clipTests: Array<{ name: string; fn: () => unknown }> = [];
+  const collectClip = ((name: string, fn: () => unknown) => { clipTests.push({ name, fn }); }) as unknown as Test;
+  const allClips = ['clipvalue', 'clipnorm', 'globalClipnorm'];
+  defineClipTests('webgl', webglEngine, allClips, collectClip, { steps: BROWSER_STEPS });
+  defineClipTests('webgl unpacked', unpacked, allClips, collectClip, { steps: BROWSER_STEPS });
+  for (const { name, fn } of clipTests) reports.push(await check(name, async () => { await fn(); }));
+
+  // Draws per step with each clip: fused into the programs, as tfjs ops before the fused update (the
+  // engine without runClipped), and all ops. 60 variables in 4 groups, adam.
+  reports.push(await check('webgl: each clip fused takes fewer draws per step than the clip as ops before the fused update', async () => {
+    const shapes = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? [17, 9 + (i % 5)] : i % 3 === 1 ? [33 + (i % 4)] : [3, 5, 7]));
+    const opsClipEngine = { name: 'webgl', run: webglEngine.run };
+    const lines: string[] = [];
+    for (const clip of [{ label: 'none', options: {} }, ...CLIP_CASES]) {
+      const perStep: Record<string, number> = {};
+      for (const [label, engine] of [['fused clip', webglEngine], ['ops clip', opsClipEngine], ['ops', 'ops']] as const) {
+        const problem = makeProblem(shapes, `clip-draws-${label.replace(' ', '-')}`);
+        const groups = [0, 15, 30, 45].map((start) => ({ params: problem.vars.slice(start, start + 15), lrScale: 1 - start / 100 }));
+        const optimizer = new GroupedOptimizer('adam', groups, { learningRate: 0.01, engine, ...clip.options });
+        const counts = drawsPerUpdate(optimizer);
+        for (let t = 0; t < 3; t++) problem.step(optimizer, t);
+        await problem.vars[0]!.data();
+        optimizer.dispose();
+        problem.dispose();
+        // Step 1 also packs the freshly made slots and parameters.
+        perStep[label] = counts[2]!;
+      }
+      lines.push(`${clip.label}: fused clip ${perStep['fused clip']}, ops clip + fused update ${perStep['ops clip']}, ops ${perStep.ops}`);
+      if (clip.label !== 'none' && !(perStep['fused clip']! < perStep['ops clip']!)) throw new Error(`${clip.label}: the fused clip should take fewer draws. ${lines.join('; ')}`);
+    }
+    return `draws per step, 60 variables in 4 groups, adam: ${lines.join('; ')}`;
+  }));
 
   // Draws: a model-sized group of 60 variables (matrices and vectors, odd sizes), adam.
   reports.push(await check('webgl: one update of 60 variables takes 3 draws per variable (m, v, p), the ops path 4x more or worse', async () => {

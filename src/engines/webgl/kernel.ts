@@ -8,8 +8,10 @@
 //   - inputs: `param`, `grad`, `slot0`, `slot1`... (only those the output needs), read with tfjs's
 //     generated get<Name>AtOutCoords(): logical coordinates, so each input may sit in a texture of
 //     its own layout (a reshaped gradient, say) and still line up element for element;
-//   - scalars: one uniform float array `ruleScalars`, in rule.scalarNames order; new values each
-//     step never recompile;
+//   - scalars: one uniform float array `ruleScalars`, in uniformNames(rule) order; new values each
+//     step never recompile. Except the clip factor (src/rules/clip.ts), which is computed on the GPU
+//     by tfjs ops and stays there: a scalar input texture `clipFactor`, read with getClipFactor()
+//     (a uniform would need its value on the CPU, a sync read that stalls the pipeline);
 //   - packed (tfjs's default, WEBGL_PACK): vec4 per fragment, a 2x2 block of the last two
 //     dimensions; the lanes of a block past the tensor's edge are set to 0, as tfjs's own packed ops
 //     leave them (a packed matMul reads them: they must be 0, not Adam's NaN of 0/0 or sqrt(-eps)).
@@ -18,6 +20,7 @@
 // were hoisted to the host by compileRule, so every engine sees the same float32 inputs.
 import { referencedNames, type Expr, type Statement } from '../../rules/expression.js';
 import type { CompiledRule } from '../../rules/rule.js';
+import { CLIP_FACTOR } from '../../rules/clip.js';
 import type { GpgpuProgram } from './backend.js';
 
 /** Highest rank tfjs's WebGL shaders address (ivec6). */
@@ -27,8 +30,13 @@ export interface UpdateProgram {
   /** What the program writes: 'p' or a slot name. */
   target: string;
   program: GpgpuProgram;
-  /** The tensor each of program.variableNames reads: 'p', 'g' or a slot name. */
+  /** The tensor each of program.variableNames reads: 'p', 'g', a slot name, or CLIP_FACTOR (a scalar tensor). */
   inputs: string[];
+}
+
+/** The scalars the programs take as uniforms, in `ruleScalars` order: all of the rule's but the clip factor (an input texture). */
+export function uniformNames(rule: CompiledRule): string[] {
+  return rule.scalarNames.filter((n) => n !== CLIP_FACTOR);
 }
 
 /** The names a rule writes back per element: the assigned slots, then p (never g: `g = g + wd * p` is local). */
@@ -76,20 +84,25 @@ function buildProgram(rule: CompiledRule, target: string, shape: number[], packe
   }
   if (!assigned.has(target)) read.add(target); // an output nothing assigns is passed through (not a case today)
   const segments = ['p', 'g', ...rule.slotNames];
-  const samplerOf = new Map(segments.map((n, i) => [n, i === 0 ? 'param' : i === 1 ? 'grad' : `slot${i - 2}`] as const));
-  const inputs = segments.filter((n) => read.has(n));
+  const samplerOf = new Map<string, string>([...segments.map((n, i) => [n, i === 0 ? 'param' : i === 1 ? 'grad' : `slot${i - 2}`] as const), [CLIP_FACTOR, CLIP_FACTOR]]);
+  const elementInputs = segments.filter((n) => read.has(n));
+  const inputs = [...elementInputs, ...(read.has(CLIP_FACTOR) ? [CLIP_FACTOR] : [])];
   const elementNames = new Set([...segments, ...rule.temporaries]);
-  const scalarIndex = new Map(rule.scalarNames.map((n, i) => [n, i] as const));
+  const uniforms = uniformNames(rule);
+  const scalarIndex = new Map(uniforms.map((n, i) => [n, i] as const));
   const type = packed ? 'vec4' : 'float';
 
   const name = (id: string): string => {
     if (elementNames.has(id)) return `e_${id}`;
+    if (id === CLIP_FACTOR) return 's_clipFactor';
     const i = scalarIndex.get(id);
     if (i === undefined) throw new Error(`update rule ${rule.key}: '${id}' is neither an element value nor a scalar input`);
     return `ruleScalars[${i}]`;
   };
   const body = [
-    ...inputs.map((n) => `  ${type} e_${n} = get${capitalize(samplerOf.get(n)!)}AtOutCoords();`),
+    ...elementInputs.map((n) => `  ${type} e_${n} = get${capitalize(samplerOf.get(n)!)}AtOutCoords();`),
+    // A packed scalar's texel holds it in x.
+    ...(inputs.includes(CLIP_FACTOR) ? [`  float s_clipFactor = get${capitalize(CLIP_FACTOR)}()${packed ? '.x' : ''};`] : []),
     ...[...assigned].filter((n) => !read.has(n)).map((n) => `  ${type} e_${n};`),
     ...statements.map((st) => {
       const value = toGLSL(st.value, elementNames, name, type);
@@ -101,7 +114,7 @@ function buildProgram(rule: CompiledRule, target: string, shape: number[], packe
   ];
   const userCode = [
     `// ${rule.key}: ${target}`,
-    ...inputs.filter((n) => n !== 'p' && n !== 'g').map((n) => `// ${samplerOf.get(n)}: ${n}`),
+    ...elementInputs.filter((n) => n !== 'p' && n !== 'g').map((n) => `// ${samplerOf.get(n)}: ${n}`),
     'void main() {',
     ...body,
     '}',
@@ -115,7 +128,7 @@ function buildProgram(rule: CompiledRule, target: string, shape: number[], packe
       userCode,
       packedInputs: packed,
       packedOutput: packed,
-      ...(rule.scalarNames.length > 0 ? { customUniforms: [{ name: 'ruleScalars', type: 'float' as const, arrayIndex: rule.scalarNames.length }] } : {}),
+      ...(uniforms.length > 0 ? { customUniforms: [{ name: 'ruleScalars', type: 'float' as const, arrayIndex: uniforms.length }] } : {}),
     },
   };
 }
