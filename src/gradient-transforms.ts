@@ -57,7 +57,11 @@ export function clipGradients(grads: readonly tfc.Tensor[], clip: ClipOptions): 
   return tfc.tidy(() => {
     if (clip.clipvalue !== null) {
       const c = clip.clipvalue;
-      return grads.map((g) => tfc.clipByValue(g, -c, c));
+      // A NaN element stays NaN, as tf.clip_by_value and torch.clamp leave it and tfjs's cpu, WebGL
+      // and WebGPU ClipByValue do; tfjs-wasm's returns a bound for it (std::min/max), which would
+      // hide a diverging step, so there the NaN is put back.
+      const keepsNaN = tfc.getBackend() !== 'wasm';
+      return grads.map((g) => (keepsNaN ? tfc.clipByValue(g, -c, c) : tfc.where(tfc.isNaN(g), g, tfc.clipByValue(g, -c, c))));
     }
     if (clip.clipnorm !== null) {
       const c = clip.clipnorm;

@@ -290,6 +290,30 @@ export function defineClipTests(backend: string, engine: UpdateEngine, fusedClip
     });
   }
 
+  test(`${backend}: a NaN in a gradient passes clipvalue as tfjs's clipByValue passes it: fused as ops`, async () => {
+    // Adam turns a NaN gradient element into a NaN parameter element (via m); a clamp that returned
+    // a bound for NaN would instead step that element as if its gradient were ±clipvalue.
+    const g = [0.1, NaN, -3, 2, 0.2, -0.1, NaN, 5, -0.4];
+    const run = async (engineChoice: Engine, label: string) => {
+      const v = tf.variable(tf.tensor1d(g.map((_, i) => 0.5 - i / 10)), true, `nan-clip-${backend}-${label}-${problemCount++}`);
+      const grad = tf.tensor1d(g);
+      const counting = typeof engineChoice === 'string' ? null : countingFusedEngine(engineChoice);
+      const optimizer = new GroupedOptimizer('adam', [{ params: [v] }], { learningRate: 0.01, clipvalue: 0.5, engine: counting ?? engineChoice });
+      optimizer.applyGradients({ [v.name]: grad });
+      const values = Array.from(await read(v));
+      if (counting && fusedClips.includes('clipvalue')) assert.is(counting.fused, 1, 'the clip was fused');
+      optimizer.dispose();
+      tf.dispose([v, grad]);
+      return values;
+    };
+    const fused = await run(engine, 'fused');
+    const ops = await run('ops', 'ops');
+    assert.equal(fused.map(Number.isNaN), g.map(Number.isNaN), `NaN elements: fused ${fused.join(', ')}`);
+    assert.equal(ops.map(Number.isNaN), g.map(Number.isNaN), `NaN elements: ops ${ops.join(', ')}`);
+    const finite = (xs: number[]) => Float32Array.from(xs.filter((x) => !Number.isNaN(x)));
+    assert.ok(maxRelativeDifference(finite(fused), finite(ops)) <= TOLERANCE, `fused ${fused.join(', ')} against ops ${ops.join(', ')}`);
+  });
+
   test(`${backend}: globalClipnorm counts a group with lrScale 0 in the norm, fused as ops`, async () => {
     const run = async (engineChoice: Engine, frozenScale: number) => {
       const p = makeProblem([[40], [300]], `frozen-norm-${backend}`);

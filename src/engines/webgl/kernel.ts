@@ -115,6 +115,7 @@ function buildProgram(rule: CompiledRule, target: string, shape: number[], packe
   const userCode = [
     `// ${rule.key}: ${target}`,
     ...elementInputs.filter((n) => n !== 'p' && n !== 'g').map((n) => `// ${samplerOf.get(n)}: ${n}`),
+    ...NAN_PROPAGATING_GLSL,
     'void main() {',
     ...body,
     '}',
@@ -132,6 +133,20 @@ function buildProgram(rule: CompiledRule, target: string, shape: number[], packe
     },
   };
 }
+
+/**
+ * max and min per element as tfjs's Maximum, Minimum and ClipByValue give them: NaN where an input
+ * is NaN. GLSL leaves max/min of a NaN undefined (drivers return either operand), so a NaN gradient
+ * under clipvalue could silently become a bound. `isnan` is the one tfjs's shader prelude gives its
+ * own ops (WebGL 2's, or a bit test where tfjs's WEBGL2_ISNAN_CUSTOM flag says so; on WebGL 1 a
+ * comparison).
+ */
+const NAN_PROPAGATING_GLSL = [
+  'float max1NaN(float a, float b) { return isnan(a) ? a : isnan(b) ? b : max(a, b); }',
+  'float min1NaN(float a, float b) { return isnan(a) ? a : isnan(b) ? b : min(a, b); }',
+  'vec4 max4NaN(vec4 a, vec4 b) { return vec4(max1NaN(a.x, b.x), max1NaN(a.y, b.y), max1NaN(a.z, b.z), max1NaN(a.w, b.w)); }',
+  'vec4 min4NaN(vec4 a, vec4 b) { return vec4(min1NaN(a.x, b.x), min1NaN(a.y, b.y), min1NaN(a.z, b.z), min1NaN(a.w, b.w)); }',
+];
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -181,7 +196,9 @@ export function toGLSL(e: Expr, elementNames: ReadonlySet<string>, name: (id: st
       const element = args.some((a) => a.element);
       // max(vec4, float) exists, max(float, vec4) does not: splat scalar arguments of a mixed call.
       const code = args.map((a) => (element && !a.element && type !== 'float' ? `${type}(${a.code})` : a.code)).join(', ');
-      return { code: `${e.fn}(${code})`, element };
+      // max and min of element values: the NaN-propagating ones (NAN_PROPAGATING_GLSL).
+      const fn = element && (e.fn === 'max' || e.fn === 'min') ? `${e.fn}${type === 'vec4' ? '4' : '1'}NaN` : e.fn;
+      return { code: `${fn}(${code})`, element };
     }
   }
 }

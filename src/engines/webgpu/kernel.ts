@@ -126,6 +126,8 @@ function buildKernel(rule: CompiledRule, shape: KernelShape, key: string): Fused
     return `u.${field}`;
   };
 
+  // A call on element values (scalar arguments splatted above) of max or min: the NaN-propagating one.
+  const elementCallee = (call: Extract<Expr, { kind: 'call' }>) => ((call.fn === 'max' || call.fn === 'min') && isElement(call) ? `${call.fn}4` : call.fn);
   const assigned = new Set(rule.statements.map((s) => s.target));
   const written = segmentNames.map((n, i) => (assigned.has(n) && n !== 'g' ? i : -1)).filter((i) => i >= 0);
   const at = (segment: number) => (segment === 0 ? 'i' : `${segment}u * u.n4 + i`);
@@ -137,6 +139,7 @@ function buildKernel(rule: CompiledRule, shape: KernelShape, key: string): Fused
     '@group(0) @binding(0) var<storage, read_write> arena: array<vec4<f32>>;',
     '@group(0) @binding(1) var<uniform> u: Uniforms;',
     ...(readsClipFactor ? [CLIP_STATE_BINDING] : []),
+    ...NAN_PROPAGATING_WGSL,
     '',
     `@compute @workgroup_size(${shape.workgroupSize})`,
     'fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {',
@@ -149,7 +152,7 @@ function buildKernel(rule: CompiledRule, shape: KernelShape, key: string): Fused
     ...rule.temporaries.map((t) => `    var e_${t}: vec4<f32>;`),
     ...rule.statements.map((st) => {
       const value = splatMixedCalls(st.value);
-      const text = toWGSL(value, name);
+      const text = toWGSL(value, name, elementCallee);
       return `    e_${st.target} = ${isElement(value) ? text : `vec4<f32>(${text})`}; // ${st.source}`;
     }),
     ...written.map((s) => `    arena[${at(s)}] = e_${segmentNames[s]};`),
@@ -166,12 +169,25 @@ function buildKernel(rule: CompiledRule, shape: KernelShape, key: string): Fused
 }
 
 /** WGSL source over f32 values; literals are written as f32 so that no integer arithmetic sneaks in. */
-export function toWGSL(e: Expr, name: (id: string) => string): string {
+export function toWGSL(e: Expr, name: (id: string) => string, callee: (call: Extract<Expr, { kind: 'call' }>) => string = (call) => call.fn): string {
+  const go = (x: Expr) => toWGSL(x, name, callee);
   switch (e.kind) {
     case 'num': return Number.isInteger(e.value) ? `${e.value}.0` : String(e.value);
     case 'ref': return name(e.name);
-    case 'neg': return `(-${toWGSL(e.arg, name)})`;
-    case 'bin': return `(${toWGSL(e.left, name)} ${e.op} ${toWGSL(e.right, name)})`;
-    case 'call': return `${e.fn}(${e.args.map((a) => toWGSL(a, name)).join(', ')})`;
+    case 'neg': return `(-${go(e.arg)})`;
+    case 'bin': return `(${go(e.left)} ${e.op} ${go(e.right)})`;
+    case 'call': return `${callee(e)}(${e.args.map(go).join(', ')})`;
   }
 }
+
+/**
+ * max and min per element as tfjs's Maximum, Minimum and ClipByValue give them: NaN where an input
+ * is NaN. WGSL's own max/min may return the other operand instead (and an implementation may assume
+ * no NaN, so `x != x` is no test): a NaN gradient under clipvalue would silently become a bound.
+ * The test is on the bits.
+ */
+const NAN_PROPAGATING_WGSL = [
+  'fn isNan4(x: vec4<f32>) -> vec4<bool> { return (bitcast<vec4<u32>>(x) & vec4<u32>(0x7fffffffu)) > vec4<u32>(0x7f800000u); }',
+  'fn max4(a: vec4<f32>, b: vec4<f32>) -> vec4<f32> { return select(select(max(a, b), b, isNan4(b)), a, isNan4(a)); }',
+  'fn min4(a: vec4<f32>, b: vec4<f32>) -> vec4<f32> { return select(select(min(a, b), b, isNan4(b)), a, isNan4(a)); }',
+];
