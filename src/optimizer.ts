@@ -125,7 +125,7 @@ export class GroupedOptimizer extends tfc.Optimizer {
       };
       const grads = fusedClip ? floats : clip(floats);
       const steps: GroupStep[] = [];
-      const gradIndex = new Map<GroupEntry, number>();
+      const gradIndices: number[][] = []; // per step, each entry's index in grads (for the ops clip below)
       for (const plan of plans) {
         if (!plan || plan.entries.length === 0) continue;
         const entries: GroupEntry[] = plan.entries.map(({ variable, index }) => {
@@ -135,17 +135,16 @@ export class GroupedOptimizer extends tfc.Optimizer {
             if (!updating) accumulate(accumulator!, grad);
             else grad = own(takeMean(accumulator!, grad, cycle));
           }
-          const entry = { param: variable, grad, slots: this.slots.slotsOf(variable, plan.rule, (slot) => (typeof slot.init === 'number' ? slot.init : (this.hyperparameters[slot.init] as number))) };
-          gradIndex.set(entry, index);
-          return entry;
+          return { param: variable, grad, slots: this.slots.slotsOf(variable, plan.rule, (slot) => (typeof slot.init === 'number' ? slot.init : (this.hyperparameters[slot.init] as number))) };
         });
         steps.push({ rule: plan.rule, scalars: plan.scalars, entries });
+        gradIndices.push(plan.entries.map((e) => e.index));
       }
       const updated = updating ? steps.flatMap((s) => s.entries.map((e) => e.param)) : [];
       if (updating && !(fusedClip && engine.runClipped!(steps, fusedClip))) {
         // No fused clip, or the engine declined it (having changed nothing): clip with ops, then update.
         const clipped = fusedClip ? clip(floats) : grads;
-        for (const s of steps) engine.run(fusedClip ? { ...s, entries: s.entries.map((e) => ({ ...e, grad: clipped[gradIndex.get(e)!]! })) } : s);
+        steps.forEach((s, k) => engine.run(fusedClip ? { ...s, entries: s.entries.map((e, i) => ({ ...e, grad: clipped[gradIndices[k]![i]!]! })) } : s));
       }
       if (useEma && updating) {
         // A new average starts as a copy of the updated variable (Keras: the first update copies).

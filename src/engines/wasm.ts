@@ -48,7 +48,7 @@ export const wasmEngine: UpdateEngine = {
   run(step: GroupStep) {
     const backend = tfc.backend() as unknown as WasmBackend;
     // Data stored as another dtype than the tensor says (a cast that relabels int32 data): the portable path.
-    if (!allFloat32(backend, step.entries.flatMap(({ param, grad, slots }) => [param, grad, ...slots]))) {
+    if (!step.entries.every(({ param, grad, slots }) => isFloat32(backend, param) && isFloat32(backend, grad) && slots.every((s) => isFloat32(backend, s)))) {
       opsEngine.run(step);
       return;
     }
@@ -66,8 +66,12 @@ export const wasmEngine: UpdateEngine = {
   },
 };
 
+function isFloat32(backend: WasmBackend, t: tfc.TensorInfo): boolean {
+  return backend.dataIdMap.get(t.dataId).dtype === 'float32';
+}
+
 function allFloat32(backend: WasmBackend, tensors: readonly tfc.TensorInfo[]): boolean {
-  return tensors.every((t) => backend.dataIdMap.get(t.dataId).dtype === 'float32');
+  return tensors.every((t) => isFloat32(backend, t));
 }
 
 /** Runs `rule` over the entries in place, one kernel call per variable with its scalars `scalarsOf(i)`. */
@@ -76,16 +80,19 @@ function runGroup(backend: WasmBackend, rule: CompiledRule, entries: GroupStep['
   const kernel = jsKernel(rule);
   const memory = heapMemory(backend);
   const simd = memory ? simdKernel(rule, memory) : null;
+  let scalars: Readonly<Record<string, number>> | undefined;
+  let scalarArgs: number[] = [];
   entries.forEach(({ param, grad, slots }, i) => {
-    const scalars = scalarsOf(i);
+    const next = scalarsOf(i);
+    if (next !== scalars) [scalars, scalarArgs] = [next, rule.scalarNames.map((n) => next[n]!)];
     // Allocations may grow the heap, which detaches older views: take views and offsets after them.
     ensureOwnData(param, () => view(param));
     for (const s of slots) ensureOwnData(s, () => view(s));
     const p = view(param), g = view(grad), s = slots.map(view);
     const n4 = simd ? p.length >>> 2 : 0;
-    if (n4 > 0) simd!(p.byteOffset, p.byteOffset, g.byteOffset, ...s.map((a) => a.byteOffset), n4, ...rule.scalarNames.map((n) => scalars[n]!));
+    if (n4 > 0) simd!(p.byteOffset, p.byteOffset, g.byteOffset, ...s.map((a) => a.byteOffset), n4, ...scalarArgs);
     const done = n4 * 4;
-    if (done < p.length) kernel(p.subarray(done), g.subarray(done), s.map((a) => a.subarray(done)), scalars);
+    if (done < p.length) kernel(p.subarray(done), g.subarray(done), s.map((a) => a.subarray(done)), next);
     invalidate(backend, param, p.length);
   });
 }
