@@ -6,7 +6,9 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'function') return 'a function';
-  return (v as object).constructor?.name ? `a ${(v as object).constructor.name}` : typeof v;
+  const name = (v as object).constructor?.name;
+  if (name === 'Object') return 'an object';
+  return name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : typeof v;
 }
 
 /** `what must be a finite number >= 0`: the one check for rates, scales and decays. */

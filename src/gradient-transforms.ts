@@ -57,11 +57,7 @@ export function clipGradients(grads: readonly tfc.Tensor[], clip: ClipOptions): 
   return tfc.tidy(() => {
     if (clip.clipvalue !== null) {
       const c = clip.clipvalue;
-      // A NaN element stays NaN, as tf.clip_by_value and torch.clamp leave it and tfjs's cpu, WebGL
-      // and WebGPU ClipByValue do; tfjs-wasm's returns a bound for it (std::min/max), which would
-      // hide a diverging step, so there the NaN is put back.
-      const keepsNaN = tfc.getBackend() !== 'wasm';
-      return grads.map((g) => (keepsNaN ? tfc.clipByValue(g, -c, c) : tfc.where(tfc.isNaN(g), g, tfc.clipByValue(g, -c, c))));
+      return grads.map((g) => keepingNaN(g, tfc.clipByValue(g, -c, c)));
     }
     if (clip.clipnorm !== null) {
       const c = clip.clipnorm;
@@ -79,7 +75,21 @@ export function clipnormFactorTensor(g: tfc.Tensor, c: number): tfc.Scalar {
 
 /** clip_grad_norm_'s factor min(1, c / (‖all‖ + 1e-6)), a scalar tensor (the WebGL engine's programs multiply by it too). */
 export function globalClipFactorTensor(grads: readonly tfc.Tensor[], c: number): tfc.Scalar {
-  return tfc.tidy(() => tfc.minimum(1, tfc.div(c, tfc.add(globalNorm(grads), GLOBAL_NORM_EPSILON))));
+  return tfc.tidy(() => {
+    const ratio = tfc.div(c, tfc.add(globalNorm(grads), GLOBAL_NORM_EPSILON));
+    return keepingNaN(ratio, tfc.minimum(1, ratio)) as tfc.Scalar;
+  });
+}
+
+/**
+ * `result` with the NaN elements of `x` put back where the backend dropped them. A NaN gradient
+ * stays NaN through every clip, as with tf.clip_by_value, clip_grad_norm_ and torch.clamp, and as
+ * tfjs's cpu, WebGL and WebGPU kernels keep it; tfjs-wasm's ClipByValue and Minimum return a bound
+ * or the other operand for NaN (std::min/max), which would hide a diverging step (clipvalue) or
+ * leave it unclipped (globalClipnorm).
+ */
+function keepingNaN(x: tfc.Tensor, result: tfc.Tensor): tfc.Tensor {
+  return tfc.getBackend() === 'wasm' ? tfc.where(tfc.isNaN(x), x, result) : result;
 }
 
 /**

@@ -33,7 +33,7 @@ test('the page ran every check, on WebGL', () => {
   console.log(`  renderer: ${renderer}; ${reports.length} checks in ${reports.reduce((a, r) => a + r.seconds, 0).toFixed(0)} s`);
   // 12 rule cases, 4 unpacked, 4 safety checks, clipping (4 checks, packed and unpacked), draws
   // with the clips, draws (two checks), engine selection.
-  assert.is(reports.length, 34, reports.map((r) => r.name).join('; '));
+  assert.is(reports.length, 36, reports.map((r) => r.name).join('; '));
 });
 
 // One test per check of the page, named as the page names it.

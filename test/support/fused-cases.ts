@@ -290,29 +290,36 @@ export function defineClipTests(backend: string, engine: UpdateEngine, fusedClip
     });
   }
 
-  test(`${backend}: a NaN in a gradient passes clipvalue as tfjs's clipByValue passes it: fused as ops`, async () => {
-    // Adam turns a NaN gradient element into a NaN parameter element (via m); a clamp that returned
-    // a bound for NaN would instead step that element as if its gradient were ±clipvalue.
-    const g = [0.1, NaN, -3, 2, 0.2, -0.1, NaN, 5, -0.4];
-    const run = async (engineChoice: Engine, label: string) => {
-      const v = tf.variable(tf.tensor1d(g.map((_, i) => 0.5 - i / 10)), true, `nan-clip-${backend}-${label}-${problemCount++}`);
-      const grad = tf.tensor1d(g);
-      const counting = typeof engineChoice === 'string' ? null : countingFusedEngine(engineChoice);
-      const optimizer = new GroupedOptimizer('adam', [{ params: [v] }], { learningRate: 0.01, clipvalue: 0.5, engine: counting ?? engineChoice });
-      optimizer.applyGradients({ [v.name]: grad });
-      const values = Array.from(await read(v));
-      if (counting && fusedClips.includes('clipvalue')) assert.is(counting.fused, 1, 'the clip was fused');
-      optimizer.dispose();
-      tf.dispose([v, grad]);
-      return values;
-    };
-    const fused = await run(engine, 'fused');
-    const ops = await run('ops', 'ops');
-    assert.equal(fused.map(Number.isNaN), g.map(Number.isNaN), `NaN elements: fused ${fused.join(', ')}`);
-    assert.equal(ops.map(Number.isNaN), g.map(Number.isNaN), `NaN elements: ops ${ops.join(', ')}`);
-    const finite = (xs: number[]) => Float32Array.from(xs.filter((x) => !Number.isNaN(x)));
-    assert.ok(maxRelativeDifference(finite(fused), finite(ops)) <= TOLERANCE, `fused ${fused.join(', ')} against ops ${ops.join(', ')}`);
-  });
+  // A NaN gradient element under each clip, two variables in one group: clipvalue keeps the NaN
+  // where it is (tf.clip_by_value, torch.clamp); globalClipnorm makes every gradient of the step NaN
+  // (clip_grad_norm_: the norm is NaN, so is the factor). Adam then makes those parameters NaN; a
+  // kernel or a backend op that dropped the NaN would step them as if the gradient were finite.
+  const NAN_CASES = [
+    { label: 'clipvalue 0.5', options: { clipvalue: 0.5 }, nanWhere: (g: number[][]) => g.map((v) => v.map(Number.isNaN)) },
+    { label: 'globalClipnorm 1', options: { globalClipnorm: 1 }, nanWhere: (g: number[][]) => g.map((v) => v.map(() => true)) },
+  ];
+  for (const nanCase of NAN_CASES) {
+    test(`${backend}: a NaN in a gradient under ${nanCase.label} is NaN where PyTorch and Keras make it NaN, fused and ops`, async () => {
+      const grads = [[0.1, NaN, -3, 2, 0.2, -0.1, NaN, 5, -0.4], [0.3, -0.2, 0.1]];
+      const run = async (engineChoice: Engine, label: string) => {
+        const vars = grads.map((g, k) => tf.variable(tf.tensor1d(g.map((_, i) => 0.5 - i / 10)), true, `nan-clip-${backend}-${label}-${k}-${problemCount++}`));
+        const gs = grads.map((g) => tf.tensor1d(g));
+        const counting = typeof engineChoice === 'string' ? null : countingFusedEngine(engineChoice);
+        const optimizer = new GroupedOptimizer('adam', [{ params: vars }], { learningRate: 0.01, ...nanCase.options, engine: counting ?? engineChoice });
+        optimizer.applyGradients(Object.fromEntries(vars.map((v, k) => [v.name, gs[k]!])));
+        const values = await Promise.all(vars.map(async (v) => Array.from(await read(v))));
+        if (counting && fusedClips.some((k) => k in nanCase.options)) assert.is(counting.fused, 1, 'the clip was fused');
+        optimizer.dispose();
+        tf.dispose([...vars, ...gs]);
+        return values;
+      };
+      const expected = nanCase.nanWhere(grads);
+      for (const [label, engineChoice] of [['fused', engine], ['ops', 'ops']] as const) {
+        const values = await run(engineChoice, label);
+        assert.equal(values.map((v) => v.map(Number.isNaN)), expected, `NaN elements, ${label}: ${values.map((v) => v.join(', ')).join(' | ')}`);
+      }
+    });
+  }
 
   test(`${backend}: globalClipnorm counts a group with lrScale 0 in the norm, fused as ops`, async () => {
     const run = async (engineChoice: Engine, frozenScale: number) => {
