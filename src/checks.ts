@@ -8,7 +8,7 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'function') return 'a function';
   const name = (v as object).constructor?.name;
   if (name === 'Object') return 'an object';
-  return name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : typeof v;
+  return name ? `a ${name}` : typeof v;
 }
 
 /** `what must be a finite number >= 0`: the one check for rates, scales and decays. */

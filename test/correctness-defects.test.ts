@@ -154,7 +154,7 @@ test('a stock-style callback that halves optimizer.learningRate in fit works and
 
 // 11 and 14: what a user is told.
 test('install({}) says what it expects', () => {
-  assert.throws(() => install({} as never), /install\(tf\) expects the TensorFlow.js namespace .*got a Object without it/);
+  assert.throws(() => install({} as never), /install\(tf\) expects the TensorFlow.js namespace .*got an object without it/);
   assert.throws(() => install(undefined as never), /install\(tf\) expects the TensorFlow.js namespace .*got undefined/);
 });
 
