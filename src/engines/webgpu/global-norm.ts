@@ -69,7 +69,11 @@ export const COMBINE_WGSL = [
   '    let norm = sqrt(sums[0]);',
   '    clipState[1] = norm;',
   // clip_grad_norm_ (and gradient-transforms.ts): min(1, c / (norm + 1e-6)), each op in float32.
-  `    clipState[0] = min(1.0, u.c / (norm + ${GLOBAL_NORM_EPSILON}));`,
+  // A NaN gradient makes the ratio NaN, and the factor must stay NaN (clip_grad_norm_ makes every
+  // gradient NaN then): WGSL's min may return the other operand for NaN, so test the bits.
+  `    let ratio = u.c / (norm + ${GLOBAL_NORM_EPSILON});`,
+  '    let ratioIsNan = (bitcast<u32>(ratio) & 0x7fffffffu) > 0x7f800000u;',
+  '    clipState[0] = select(min(1.0, ratio), ratio, ratioIsNan);',
   '  }',
   '}',
 ].join('\n');
