@@ -57,7 +57,7 @@ export function clipGradients(grads: readonly tfc.Tensor[], clip: ClipOptions): 
   return tfc.tidy(() => {
     if (clip.clipvalue !== null) {
       const c = clip.clipvalue;
-      return grads.map((g) => keepingNaN(g, tfc.clipByValue(g, -c, c)));
+      return grads.map((g) => clipByValueKeepingNaN(g, c));
     }
     if (clip.clipnorm !== null) {
       const c = clip.clipnorm;
@@ -71,6 +71,11 @@ export function clipGradients(grads: readonly tfc.Tensor[], clip: ClipOptions): 
 /** clip_by_norm's factor c / max(‖g‖, c), a scalar tensor (the WebGL engine's programs multiply by it too). */
 export function clipnormFactorTensor(g: tfc.Tensor, c: number): tfc.Scalar {
   return tfc.tidy(() => tfc.div(c, tfc.maximum(tfc.sqrt(tfc.sum(tfc.square(g))), c)));
+}
+
+/** Each element of g clipped to [−c, c], a NaN kept NaN (keepingNaN). */
+export function clipByValueKeepingNaN(g: tfc.Tensor, c: number): tfc.Tensor {
+  return tfc.tidy(() => keepingNaN(g, tfc.clipByValue(g, -c, c)));
 }
 
 /** clip_grad_norm_'s factor min(1, c / (‖all‖ + 1e-6)), a scalar tensor (the WebGL engine's programs multiply by it too). */

@@ -11,23 +11,15 @@ import { renderSvg } from '../vit-finetune/charts.js';
 import { unfreezingSpec } from './chart.js';
 import { runExperiment, type EpochRecord, type FineTuning, type UnfreezingResults } from './experiment.js';
 import { layerGroupName } from './layer-states.js';
+import { readOptions } from '../command-line.js';
 import { parseOptions, USAGE, type GradualUnfreezingOptions } from './options.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const started = performance.now();
-  let options: ReturnType<typeof parseOptions>;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : error}\n(see --help)`);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const options = readOptions(argv, parseOptions, USAGE);
+  if (typeof options === 'number') return options;
   await startBackend(options.backend);
   const stepsPerEpoch = (5 * options.finetunePerDigit) / options.finetuneBatchSize;
   console.log(`backend ${tf.getBackend()}, seed ${options.seed}, ${options.pretrainSteps} pre-training steps, 3 fine-tunings × ${options.epochs} epochs of ${stepsPerEpoch} steps (batch ${options.finetuneBatchSize}), learning rate ${options.lr}, gradual: one more layer group every ${options.every} epoch${options.every > 1 ? 's' : ''}\n`);

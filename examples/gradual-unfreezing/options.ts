@@ -1,7 +1,7 @@
 // The command line of the gradual-unfreezing example (node:util parseArgs), and what each run size means.
 import { parseArgs } from 'node:util';
+import { backendName, integer, number } from '../command-line.js';
 import type { BackendName } from '../vit-finetune/backend.js';
-import { integer, number } from '../mobilenet-finetune/options.js';
 import type { PretrainOptions } from '../mobilenet-finetune/pretrain.js';
 
 export interface GradualUnfreezingOptions extends PretrainOptions {
@@ -61,8 +61,7 @@ export function parseOptions(argv: readonly string[]): GradualUnfreezingOptions 
   });
   if (values.help) return 'help';
   const size = values.quick ? QUICK : FULL;
-  const backend = values.backend;
-  if (backend !== 'cpu' && backend !== 'wasm' && backend !== 'webgpu') throw new Error(`--backend must be cpu, wasm or webgpu, got '${backend}'`);
+  const backend = backendName(values.backend);
   return {
     backend,
     pretrainSteps: integer(values['pretrain-steps'] ?? size.pretrainSteps, '--pretrain-steps'),

@@ -8,21 +8,13 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { startBackend } from '../vit-finetune/backend.js';
 import { runExperiment, type MobileNetResults } from './experiment.js';
+import { readOptions } from '../command-line.js';
 import { parseOptions, USAGE } from './options.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const started = performance.now();
-  let options: ReturnType<typeof parseOptions>;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : error}\n(see --help)`);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const options = readOptions(argv, parseOptions, USAGE);
+  if (typeof options === 'number') return options;
   await startBackend(options.backend);
   console.log(`backend ${tf.getBackend()}, seed ${options.seed}, ${options.pretrainSteps} pre-training steps, 2 × ${options.finetuneSteps} fine-tuning steps, batch ${options.batchSize}`);
   const results = await runExperiment(options, (label, table) => console.log(`\nFine-tuning with ${label}: the optimizer's groups\n${table}\n`));

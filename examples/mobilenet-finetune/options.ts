@@ -1,5 +1,6 @@
 // The command line of the MobileNet example (node:util parseArgs), and what each run size means.
 import { parseArgs } from 'node:util';
+import { backendName, integer, number } from '../command-line.js';
 import type { BackendName } from '../vit-finetune/backend.js';
 
 export interface MobileNetOptions {
@@ -59,8 +60,7 @@ export function parseOptions(argv: readonly string[]): MobileNetOptions | 'help'
   });
   if (values.help) return 'help';
   const size = values.quick ? QUICK : FULL;
-  const backend = values.backend;
-  if (backend !== 'cpu' && backend !== 'wasm' && backend !== 'webgpu') throw new Error(`--backend must be cpu, wasm or webgpu, got '${backend}'`);
+  const backend = backendName(values.backend);
   return {
     backend,
     pretrainSteps: integer(values['pretrain-steps'] ?? size.pretrainSteps, '--pretrain-steps'),
@@ -77,14 +77,4 @@ export function parseOptions(argv: readonly string[]): MobileNetOptions | 'help'
     out: values.out,
     quick: values.quick,
   };
-}
-
-export function number(text: string | number, flag: string, ok: (x: number) => boolean): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || !ok(value)) throw new Error(`${flag}: invalid value '${text}'`);
-  return value;
-}
-
-export function integer(text: string | number, flag: string, min = 1): number {
-  return number(text, flag, (x) => Number.isInteger(x) && x >= min);
 }

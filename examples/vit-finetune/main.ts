@@ -8,22 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import { startBackend } from './backend.js';
 import { lrScheduleSpec, renderSvg, sweepSpec, trainingSpec } from './charts.js';
 import { runExperiment } from './experiment.js';
+import { readOptions } from '../command-line.js';
 import { parseOptions, USAGE } from './options.js';
 import { resultsTable, summarizeSweep, sweepTable } from './report.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const started = performance.now();
-  let options: ReturnType<typeof parseOptions>;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : error}\n(see --help)`);
-    return 2;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const options = readOptions(argv, parseOptions, USAGE);
+  if (typeof options === 'number') return options;
   await startBackend(options.backend);
   const fineTunings = options.finetuneSets.map(({ perDigit, steps }) => `${options.sweepDecays.length * options.repeats} × ${steps} steps on ${5 * perDigit} images`);
   console.log(`backend ${tf.getBackend()}, engine ${options.engine}, seed ${options.seed}, ${options.pretrainSteps} pre-training steps, fine-tuning ${fineTunings.join(' and ')}, batch ${options.batchSize}\n`);

@@ -1,5 +1,6 @@
 // The command line of the demo (node:util parseArgs), and what each run size means.
 import { parseArgs } from 'node:util';
+import { backendName, integer, number } from '../command-line.js';
 import type { EngineChoice } from '../../src/index.js';
 import type { BackendName } from './backend.js';
 
@@ -88,8 +89,7 @@ export function parseOptions(argv: readonly string[]): DemoOptions | 'help' {
   });
   if (values.help) return 'help';
   const size = values.quick ? QUICK : FULL;
-  const backend = values.backend;
-  if (backend !== 'cpu' && backend !== 'wasm' && backend !== 'webgpu') throw new Error(`--backend must be cpu, wasm or webgpu, got '${backend}'`);
+  const backend = backendName(values.backend);
   const engine = values.engine;
   if (engine !== 'auto' && engine !== 'ops' && engine !== 'fused') throw new Error(`--engine must be auto, ops or fused, got '${engine}'`);
   const decay = number(values.decay, '--decay', (x) => x > 0 && x <= 1);
@@ -114,14 +114,4 @@ export function parseOptions(argv: readonly string[]): DemoOptions | 'help' {
     quick: values.quick,
     sweep: values.sweep,
   };
-}
-
-function number(text: string | number, flag: string, ok: (x: number) => boolean): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || !ok(value)) throw new Error(`${flag}: invalid value '${text}'`);
-  return value;
-}
-
-function integer(text: string | number, flag: string, min = 1): number {
-  return number(text, flag, (x) => Number.isInteger(x) && x >= min);
 }

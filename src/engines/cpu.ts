@@ -23,7 +23,7 @@ export const cpuEngine: UpdateEngine = {
   run(step: GroupStep) {
     const backend = tfc.backend() as unknown as CpuBackend;
     // Data stored as another type than float32 (a cast that relabels int32 data): the portable path.
-    if (!allFloat32(backend, step.entries.flatMap(({ param, grad, slots }) => [param, grad, ...slots]))) {
+    if (!step.entries.every(({ param, grad, slots }) => isFloat32(backend, param) && isFloat32(backend, grad) && slots.every((s) => isFloat32(backend, s)))) {
       opsEngine.run(step);
       return;
     }
@@ -43,8 +43,12 @@ export const cpuEngine: UpdateEngine = {
   },
 };
 
+function isFloat32(backend: CpuBackend, t: tfc.TensorInfo): boolean {
+  return backend.data.get(t.dataId).values instanceof Float32Array;
+}
+
 function allFloat32(backend: CpuBackend, tensors: readonly tfc.Tensor[]): boolean {
-  return tensors.every((t) => backend.data.get(t.dataId).values instanceof Float32Array);
+  return tensors.every((t) => isFloat32(backend, t));
 }
 
 /** Runs `rule` over the entries in place; `scalarsOf(i)`: entry i's scalar inputs, the same for all unless `perEntry`. */

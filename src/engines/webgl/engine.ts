@@ -25,7 +25,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import type { GroupEntry, GroupStep, StepClip, UpdateEngine } from '../engine.js';
 import { opsEngine } from '../ops.js';
 import { CLIP_FACTOR, clipScalars, withClip } from '../../rules/clip.js';
-import { clipnormFactorTensor, globalClipFactorTensor } from '../../gradient-transforms.js';
+import { clipByValueKeepingNaN, clipnormFactorTensor, globalClipFactorTensor } from '../../gradient-transforms.js';
 import { activeWebGlBackend, type WebGlBackend } from './backend.js';
 import { MAX_RANK, uniformNames, updateProgram, writtenTargets } from './kernel.js';
 
@@ -98,7 +98,7 @@ function runClipped(steps: readonly GroupStep[], clip: StepClip, options: WebGlE
 
 /** gradient-transforms.ts's clip as tfjs ops, with the factor already computed. */
 function clipWithOps(g: tfc.Tensor, clip: StepClip, factor: tfc.Tensor | null): tfc.Tensor {
-  return clip.kind === 'clipvalue' ? tfc.clipByValue(g, -clip.value, clip.value) : tfc.mul(g, factor!);
+  return clip.kind === 'clipvalue' ? clipByValueKeepingNaN(g, clip.value) : tfc.mul(g, factor!);
 }
 
 /** `t` in the programs' texture layout (both kept in `owned`): converted once here, not by tfjs for each program that reads it. */
